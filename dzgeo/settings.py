@@ -1,0 +1,21 @@
+"""Fixed locations and constants shared by every module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GEODATA_DIR = REPO_ROOT / "geodata"
+LAYERS_DIR = REPO_ROOT / "layers"
+PLAN_TEXT = REPO_ROOT.parent / "shared" / "plan" / "dezhou-plan-2018-2022.txt"
+
+#: Storage CRS of every geodata/ and layers/ file (GeoJSON, RFC 7946).
+STORAGE_CRS = "EPSG:4326"
+#: Metric CRS for lengths, areas, buffers and scale bars:
+#: CGCS2000 / 3-degree Gauss-Kruger CM 117E, which covers all of Dezhou.
+METRIC_CRS = "EPSG:4548"
+
+#: Dezhou's rough bounding box in WGS 84 (lon_min, lat_min, lon_max, lat_max), with margin.
+DEZHOU_BOUNDS = (115.7, 36.4, 117.8, 38.1)
+#: Official area of Dezhou, km².
+OFFICIAL_AREA_KM2 = 10356.0
