@@ -1,0 +1,247 @@
+"""One filter model for the app, the exports and the CLI.
+
+A :class:`ProjectFilter` says which key projects a view shows. It round-trips through
+URL query parameters (the app's shareable state) and command-line options, and is
+checked against the :class:`~dzgeo.vocabulary.Vocabulary`: strictly for the CLI (an
+unknown name is an error) and leniently for URLs (an unknown name is dropped with a
+notice the user sees).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from dzgeo.errors import FilterError
+from dzgeo.vocabulary import GROUPS, Vocabulary, split_multi
+
+#: URL / CLI keys of the filter fields.
+QUERY_KEYS = {
+    "group": "groups",
+    "industry": "industries",
+    "subfield": "subfields",
+    "place": "places",
+    "q": "text",
+}
+VIEWS = ("布局", "项目")
+BASEMAPS = ("none", "osm", "tianditu", "amap")
+MAX_TEXT = 100
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """Which key projects to show. Empty fields mean "no restriction"."""
+
+    groups: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    subfields: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    text: str = ""
+
+    def is_empty(self) -> bool:
+        """True when the filter lets every project through."""
+        return not (self.groups or self.industries or self.subfields or self.places or self.text)
+
+    def describe(self) -> str:
+        """A short Chinese sentence naming the filter, for subtitles and captions."""
+        parts = []
+        if self.groups:
+            parts.append("类别：" + "、".join(self.groups))
+        if self.industries:
+            parts.append("产业：" + "、".join(self.industries))
+        if self.subfields:
+            parts.append("细分领域：" + "、".join(self.subfields))
+        if self.places:
+            parts.append("地点：" + "、".join(self.places))
+        if self.text:
+            parts.append(f"关键词：“{self.text}”")
+        return "；".join(parts) if parts else "全部重点支持项目"
+
+    def to_query(self) -> dict[str, list[str]]:
+        """URL query parameters for this filter (repeated keys for lists)."""
+        query: dict[str, list[str]] = {}
+        for key, attr in QUERY_KEYS.items():
+            value = getattr(self, attr)
+            values = [value] if isinstance(value, str) else list(value)
+            values = [v for v in values if v]
+            if values:
+                query[key] = values
+        return query
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a shared URL reproduces: the filter, the view and the basemap."""
+
+    filter: ProjectFilter = field(default_factory=ProjectFilter)
+    view: str = VIEWS[0]
+    basemap: str = BASEMAPS[0]
+
+    def to_query(self) -> dict[str, list[str]]:
+        """URL query parameters for the whole view state (defaults left out)."""
+        query = self.filter.to_query()
+        if self.view != VIEWS[0]:
+            query["view"] = [self.view]
+        if self.basemap != BASEMAPS[0]:
+            query["basemap"] = [self.basemap]
+        return query
+
+
+def _values(raw: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for item in items:
+        out += [part.strip() for part in str(item).replace("，", ",").split(",") if part.strip()]
+    return out
+
+
+def _keep_known(
+    values: Iterable[str], known: Sequence[str], label: str, notices: list[str]
+) -> tuple[str, ...]:
+    kept: list[str] = []
+    for value in values:
+        if value in known:
+            if value not in kept:
+                kept.append(value)
+        else:
+            notices.append(f"已忽略未知{label}“{value}”（可选：{'、'.join(known)}）")
+    return tuple(kept)
+
+
+def parse_view_state(
+    raw: Mapping[str, str | Sequence[str]], vocab: Vocabulary
+) -> tuple[ViewState, list[str]]:
+    """Read a view state from URL query parameters, dropping what is unknown.
+
+    Returns the state and the notices (in Chinese) for every parameter that was dropped;
+    never raises on user input.
+    """
+    notices: list[str] = []
+    known_keys = {*QUERY_KEYS, "view", "basemap"}
+    for key in raw:
+        if key not in known_keys:
+            notices.append(f"已忽略未知参数“{key}”")
+    flt = _filter_from(raw, vocab, notices)
+    view = _one_of(_values(raw, "view"), VIEWS, "视图", notices)
+    basemap = _one_of(_values(raw, "basemap"), BASEMAPS, "底图", notices)
+    return ViewState(flt, view, basemap), notices
+
+
+def _one_of(values: list[str], allowed: Sequence[str], label: str, notices: list[str]) -> str:
+    kept = _keep_known(values[:1], allowed, label, notices)
+    if len(values) > 1:
+        notices.append(f"{label}只取一个值，已忽略“{'、'.join(values[1:])}”")
+    return kept[0] if kept else allowed[0]
+
+
+def _filter_from(
+    raw: Mapping[str, str | Sequence[str]], vocab: Vocabulary, notices: list[str]
+) -> ProjectFilter:
+    groups = _keep_known(_values(raw, "group"), GROUPS, "类别", notices)
+    industries = _keep_known(_values(raw, "industry"), list(vocab.industries), "产业", notices)
+    allowed_sub = allowed_subfields(vocab, groups=groups, industries=industries)
+    subfields = _keep_known(_values(raw, "subfield"), allowed_sub, "细分领域", notices)
+    places_raw = [vocab.resolve_place(p) or p for p in _values(raw, "place")]
+    places = _keep_known(places_raw, vocab.filter_places(), "地点", notices)
+    text = _text(raw.get("q"))
+    if len(text) > MAX_TEXT:
+        notices.append(f"关键词过长，已截取前 {MAX_TEXT} 个字")
+        text = text[:MAX_TEXT]
+    return ProjectFilter(groups, industries, subfields, places, text)
+
+
+def _text(value: str | Sequence[str] | None) -> str:
+    """The search text: commas are part of it, so it is not split like the lists."""
+    if value is None:
+        return ""
+    items = [value] if isinstance(value, str) else list(value)
+    return " ".join(str(item).strip() for item in items if str(item).strip())
+
+
+def validate_filter(flt: ProjectFilter, vocab: Vocabulary) -> ProjectFilter:
+    """Return ``flt`` with places made canonical, or raise :class:`FilterError`.
+
+    The strict check used by the CLI and the library's export functions: every unknown
+    group, industry, sub-field or place is named in one error with the valid choices.
+    """
+    notices: list[str] = []
+    raw = {key: list(v) if not isinstance(v, str) else v for key, v in flt.to_query().items()}
+    if flt.text:
+        raw["q"] = flt.text
+    checked = _filter_from(raw, vocab, notices)
+    if notices:
+        raise FilterError("筛选条件有误：" + "；".join(notices))
+    return checked
+
+
+def allowed_subfields(
+    vocab: Vocabulary, *, groups: Sequence[str] = (), industries: Sequence[str] = ()
+) -> list[str]:
+    """Sub-fields that belong to the chosen industries (or groups, or all)."""
+    return [
+        s
+        for ind in selected_industries(vocab, groups=groups, industries=industries)
+        for s in vocab.subfields.get(ind, [])
+    ]
+
+
+def selected_industries(
+    vocab: Vocabulary, *, groups: Sequence[str] = (), industries: Sequence[str] = ()
+) -> list[str]:
+    """The industries a filter admits, in the plan's order."""
+    return [
+        name
+        for name, group in vocab.industries.items()
+        if (not groups or group in groups) and (not industries or name in industries)
+    ]
+
+
+def with_industries(flt: ProjectFilter, industries: Sequence[str]) -> ProjectFilter:
+    """A copy of ``flt`` restricted to ``industries`` (used for one-map-per-industry sets)."""
+    return replace(flt, industries=tuple(industries), subfields=())
+
+
+def project_mask(projects: pd.DataFrame, flt: ProjectFilter, vocab: Vocabulary) -> pd.Series:
+    """Boolean mask of the projects that pass ``flt``.
+
+    ``projects`` needs the columns ``industry``, ``subfield``, ``place``, ``counties``
+    (``|``-separated adcodes), ``name`` and ``enterprise``. A place filter on a county
+    also admits the projects of the zones inside it; on an area (中心城区), every
+    project in its member counties.
+    """
+    mask = pd.Series(True, index=projects.index)
+    industries = selected_industries(vocab, groups=flt.groups, industries=flt.industries)
+    if flt.groups or flt.industries:
+        mask &= projects["industry"].isin(industries)
+    if flt.subfields:
+        mask &= projects["subfield"].isin(flt.subfields)
+    if flt.places:
+        mask &= projects.apply(lambda row: _place_match(row, flt.places, vocab), axis=1)
+    if flt.text:
+        needle = flt.text.casefold()
+        haystack = projects["name"].fillna("") + " " + projects["enterprise"].fillna("")
+        mask &= haystack.str.casefold().str.contains(needle, regex=False)
+    return mask.astype(bool)
+
+
+def _place_match(row: pd.Series, wanted: Sequence[str], vocab: Vocabulary) -> bool:
+    own_places = set(split_multi(row["place"]))
+    own_counties = set(split_multi(row["counties"]))
+    for place in wanted:
+        if place in own_places:
+            return True
+        if vocab.places.get(place) in ("county", "area") and own_counties & set(
+            vocab.place_adcodes.get(place, [])
+        ):
+            return True
+    return False
+
+
+def apply_filter(projects: pd.DataFrame, flt: ProjectFilter, vocab: Vocabulary) -> pd.DataFrame:
+    """The projects that pass ``flt``, as a new frame (the input is not changed)."""
+    return projects.loc[project_mask(projects, flt, vocab)].copy()

@@ -1,0 +1,225 @@
+"""The key-project table: read (CSV, XLSX, GeoJSON), validate, place on the map.
+
+Validation collects every problem in a file and raises them together, naming the file,
+the row (the header counts as row 1, as a spreadsheet shows it), the column and the fix.
+Reading never changes the file; a failed check leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import MultiPoint, Point
+
+from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem, raise_if_problems
+from dzgeo.settings import STORAGE_CRS
+from dzgeo.vocabulary import Vocabulary, split_multi
+
+log = logging.getLogger(__name__)
+
+COLUMNS = (
+    "id",
+    "name",
+    "industry",
+    "subfield",
+    "category",
+    "place",
+    "place_source",
+    "place_basis",
+    "place_basis_kind",
+    "enterprise",
+    "plan_section",
+    "plan_text",
+)
+#: Columns a user's file must have; the others may be absent (they are then empty).
+REQUIRED = ("id", "name", "industry", "place")
+PLACE_SOURCES = ("stated", "inferred", "unplaced")
+BASIS_KINDS = ("plan", "outside")
+CITY = "德州市"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+SUFFIXES = (".csv", ".xlsx", ".geojson", ".json")
+
+
+def read_projects(path: str | Path) -> pd.DataFrame:
+    """Read a project table from CSV, XLSX or GeoJSON into strings, as written.
+
+    Every column is read as text (ids such as ``007`` keep their zeros); missing
+    optional columns are added empty. Geometry in a GeoJSON is ignored: a project is
+    placed by its ``place``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileNotFoundError(
+            f"{path}: 找不到项目文件 (file not found) — 请检查路径，支持 CSV、XLSX、GeoJSON"
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        elif suffix in (".geojson", ".json"):
+            frame = _read_geojson_properties(path)
+        else:
+            raise DataValidationError(
+                [
+                    Problem(
+                        str(path),
+                        "文件",
+                        f"不支持的格式“{suffix}”",
+                        "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON",
+                    )
+                ]
+            )
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+        if isinstance(exc, DataValidationError):
+            raise
+        raise DataValidationError(
+            [
+                Problem(
+                    str(path),
+                    "文件",
+                    f"无法读取：{exc}",
+                    "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名",
+                )
+            ]
+        ) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
+
+
+def _read_geojson_properties(path: Path) -> pd.DataFrame:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("type") != "FeatureCollection":
+        raise ValueError("不是 GeoJSON FeatureCollection")
+    rows = [feature.get("properties") or {} for feature in data.get("features", [])]
+    return pd.DataFrame(rows, dtype=object).astype(str).replace({"None": "", "nan": ""})
+
+
+def validate_projects(frame: pd.DataFrame, vocab: Vocabulary, *, source: str) -> list[Problem]:
+    """Every problem in a project table; an empty list means it is valid.
+
+    Checks required columns, unique well-formed ids, industry, sub-field (must belong
+    to the industry), places (names or aliases in places.csv), place provenance
+    (stated / inferred with a basis / unplaced at 德州市 with a reason).
+    """
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        return [
+            Problem(
+                source,
+                "表头",
+                f"缺少必需的列：{', '.join(missing)}",
+                f"请在首行加入列 {', '.join(REQUIRED)}",
+            )
+        ]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for position, row in enumerate(frame.to_dict("records")):
+        where = f"第 {position + 2} 行 (row {position + 2})"
+        problems += [Problem(source, where, msg, fix) for msg, fix in _row_problems(row, vocab)]
+        ident = str(row.get("id", ""))
+        if ident and ident in seen:
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    f"id “{ident}” 与第 {seen[ident]} 行重复",
+                    "每个项目须有唯一的 id",
+                )
+            )
+        seen.setdefault(ident, position + 2)
+    return problems
+
+
+def _row_problems(row: dict, vocab: Vocabulary) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    ident, name, industry = row.get("id", ""), row.get("name", ""), row.get("industry", "")
+    if not ident:
+        out.append(("缺少 id", "请填写唯一的项目编号，如 E3-001"))
+    elif not ID_PATTERN.match(ident):
+        out.append((f"id “{ident}” 含有空格或特殊字符", "id 只用字母、数字和 - _ ."))
+    if not name:
+        out.append(("缺少项目名称 name", "请填写项目名称"))
+    if not industry:
+        out.append(("缺少产业 industry", "应为：" + "、".join(vocab.industries)))
+    elif industry not in vocab.industries:
+        out.append((f"未知产业“{industry}”", "应为：" + "、".join(vocab.industries)))
+    else:
+        subfield = row.get("subfield", "")
+        if subfield and subfield not in vocab.subfields[industry]:
+            choices = "、".join(vocab.subfields[industry]) or "（留空）"
+            out.append((f"细分领域“{subfield}”不属于{industry}", f"应为：{choices}"))
+    out += _place_problems(row, vocab)
+    return out
+
+
+def _place_problems(row: dict, vocab: Vocabulary) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    places = split_multi(row.get("place", ""))
+    if not places:
+        out.append(("缺少地点 place", f"请填写县市区或园区名称；无法确定时填 {CITY} 并注明原因"))
+    for place in places:
+        if vocab.resolve_place(place) is None:
+            out.append((f"未知地点“{place}”", "应为：" + "、".join(vocab.places)))
+    source = row.get("place_source", "")
+    if source and source not in PLACE_SOURCES:
+        out.append((f"place_source “{source}” 无效", "应为 stated、inferred 或 unplaced"))
+    kind = row.get("place_basis_kind", "")
+    if kind and kind not in BASIS_KINDS:
+        out.append((f"place_basis_kind “{kind}” 无效", "应为 plan 或 outside，或留空"))
+    if source == "inferred" and not (row.get("place_basis") and kind):
+        out.append(("推断的地点缺少依据", "请填写 place_basis 及 place_basis_kind (plan/outside)"))
+    if source == "unplaced" and (places != [CITY] or not row.get("place_basis")):
+        out.append(("未定位项目应放在德州市并说明原因", f"place 填 {CITY}，place_basis 写原因"))
+    return out
+
+
+def check_projects(path: str | Path, vocab: Vocabulary) -> pd.DataFrame:
+    """Read and validate a project file; raise one error listing every problem."""
+    frame = read_projects(path)
+    raise_if_problems(validate_projects(frame, vocab, source=str(path)))
+    return frame
+
+
+def canonical_places(frame: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
+    """A copy with every place spelled canonically and the ``counties`` it covers."""
+    out = frame.copy()
+    resolved = [[vocab.resolve_place(p) or p for p in split_multi(cell)] for cell in out["place"]]
+    out["place"] = ["|".join(names) for names in resolved]
+    out["counties"] = [
+        "|".join(sorted({code for n in names for code in vocab.place_adcodes.get(n, [])}))
+        for names in resolved
+    ]
+    return out
+
+
+def locate_projects(
+    frame: pd.DataFrame, places: pd.DataFrame, vocab: Vocabulary
+) -> gpd.GeoDataFrame:
+    """Projects as points at their place's representative point (a MultiPoint if several).
+
+    The point is the place's, not the project's site: the plan gives no sites. Projects
+    at 德州市 (unplaced) sit at the city's point and are flagged ``located = city``.
+    """
+    lonlat = {
+        row.name: (float(row.lon), float(row.lat))
+        for row in places.itertuples(index=False)
+        if str(row.lon) not in ("", "nan") and str(row.lat) not in ("", "nan")
+    }
+    located = canonical_places(frame, vocab)
+    geometries = []
+    for cell in located["place"]:
+        points = [Point(lonlat[n]) for n in split_multi(cell) if n in lonlat]
+        geometries.append(points[0] if len(points) == 1 else MultiPoint(points) if points else None)
+    located["group"] = located["industry"].map(vocab.industries)
+    located["located"] = ["city" if p == CITY else "place" for p in located["place"]]
+    return gpd.GeoDataFrame(located, geometry=geometries, crs=STORAGE_CRS)

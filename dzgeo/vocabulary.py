@@ -1,0 +1,88 @@
+"""The closed vocabularies every input is checked against: industries, sub-fields, places.
+
+Built from the catalog and place tables, so a name means the same thing in the data
+checks, the filter model, the app and the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+GROUPS = ("新兴", "传统")
+
+
+def split_multi(cell: object) -> list[str]:
+    """Split a ``|``-separated cell into its stripped, non-empty parts."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return []
+    return [part.strip() for part in str(cell).split("|") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Canonical names and their aliases.
+
+    Attributes
+    ----------
+    industries
+        Industry short name -> group (新兴 / 传统), in the plan's order.
+    subfields
+        Industry short name -> its sub-fields (专栏 headings and 项目 labels), in order.
+    places
+        Canonical place name -> kind (city / county / zone / area), in table order.
+    aliases
+        Every accepted spelling (canonical names, short names, aliases) -> canonical name.
+    place_adcodes
+        Canonical place name -> adcodes of the counties it covers (empty for the city).
+    """
+
+    industries: dict[str, str]
+    subfields: dict[str, list[str]]
+    places: dict[str, str]
+    aliases: dict[str, str] = field(repr=False)
+    place_adcodes: dict[str, list[str]] = field(repr=False)
+
+    def resolve_place(self, name: str) -> str | None:
+        """Return the canonical name for ``name`` (a name, short name or alias), or None."""
+        return self.aliases.get(name.strip())
+
+    def county_names(self) -> list[str]:
+        """The county-level units, in table order."""
+        return [name for name, kind in self.places.items() if kind == "county"]
+
+    def filter_places(self) -> list[str]:
+        """Places a user may filter on: counties, zones and areas (not the whole city)."""
+        return [name for name, kind in self.places.items() if kind != "city"]
+
+
+def build_vocabulary(
+    industries: pd.DataFrame, subfields: pd.DataFrame, places: pd.DataFrame
+) -> Vocabulary:
+    """Build the vocabulary from the industries, sub-fields and places tables."""
+    industry_group = dict(zip(industries["name"], industries["group"], strict=True))
+    sub: dict[str, list[str]] = {name: [] for name in industry_group}
+    for industry, subfield in zip(subfields["industry"], subfields["subfield"], strict=True):
+        if industry in sub and subfield not in sub[industry]:
+            sub[industry].append(subfield)
+    kinds = dict(zip(places["name"], places["kind"], strict=True))
+    aliases: dict[str, str] = {}
+    for row in places.itertuples(index=False):
+        for spelling in [row.name, row.short, *split_multi(row.aliases)]:
+            if isinstance(spelling, str) and spelling.strip():
+                aliases.setdefault(spelling.strip(), row.name)
+    own_adcode = {
+        row.name: str(row.adcode)
+        for row in places.itertuples(index=False)
+        if row.kind in ("county", "zone") and pd.notna(row.adcode) and str(row.adcode)
+    }
+    adcodes: dict[str, list[str]] = {}
+    for row in places.itertuples(index=False):
+        if row.kind == "area":
+            members = split_multi(row.members)
+            codes = sorted({own_adcode[m] for m in members if m in own_adcode})
+        else:
+            codes = [own_adcode[row.name]] if row.name in own_adcode else []
+        adcodes[row.name] = codes
+    return Vocabulary(industry_group, sub, kinds, aliases, adcodes)
