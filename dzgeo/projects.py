@@ -49,8 +49,8 @@ def read_projects(path: str | Path) -> pd.DataFrame:
     """Read a project table from CSV, XLSX or GeoJSON into strings, as written.
 
     Every column is read as text (ids such as ``007`` keep their zeros); missing
-    optional columns are added empty. Geometry in a GeoJSON is ignored: a project is
-    placed by its ``place``.
+    optional columns are added empty (missing required ones are left for validation).
+    Geometry in a GeoJSON is ignored: a project is placed by its ``place``.
     """
     path = Path(path)
     if not path.is_file():
@@ -58,42 +58,31 @@ def read_projects(path: str | Path) -> pd.DataFrame:
             f"{path}: 找不到项目文件 (file not found) — 请检查路径，支持 CSV、XLSX、GeoJSON"
         )
     suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        elif suffix in (".geojson", ".json"):
-            frame = _read_geojson_properties(path)
-        else:
-            raise DataValidationError(
-                [
-                    Problem(
-                        str(path),
-                        "文件",
-                        f"不支持的格式“{suffix}”",
-                        "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON",
-                    )
-                ]
-            )
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
-        if isinstance(exc, DataValidationError):
-            raise
+    if suffix not in SUFFIXES:
         raise DataValidationError(
-            [
-                Problem(
-                    str(path),
-                    "文件",
-                    f"无法读取：{exc}",
-                    "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名",
-                )
-            ]
-        ) from exc
+            [Problem(str(path), "文件", f"不支持的格式“{suffix}”",
+                     "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON")]
+        )  # fmt: skip
+    try:
+        frame = _read_table(path, suffix)
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+        raise DataValidationError(
+            [Problem(str(path), "文件", f"无法读取：{exc}",
+                     "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名")]
+        ) from exc  # fmt: skip
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in COLUMNS:
-        if column not in frame.columns:
+        if column not in frame.columns and column not in REQUIRED:
             frame[column] = ""
     return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
+
+
+def _read_table(path: Path, suffix: str) -> pd.DataFrame:
+    if suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if suffix == ".xlsx":
+        return pd.read_excel(path, dtype=str, keep_default_na=False)
+    return _read_geojson_properties(path)
 
 
 def _read_geojson_properties(path: Path) -> pd.DataFrame:
