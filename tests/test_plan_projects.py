@@ -69,7 +69,26 @@ SHARED_FILLERS: tuple[str, ...] = (
 
 #: Further connective phrases of single paragraphs, literal text, each with its reason.
 #: The six emerging industries need none. A phrase here must not be a project.
-INDUSTRY_FILLERS: dict[str, tuple[str, ...]] = {i.name: () for i in INDUSTRIES}
+INDUSTRY_FILLERS: dict[str, tuple[str, ...]] = {
+    **{i.name: () for i in INDUSTRIES},
+    "现代高效农业": (
+        "等一批特色高效种植园",  # closes (1)'s list of crops: each crop is a planting park
+    ),
+    "文化旅游": (
+        "十大产业园区",  # the heading of the ten parks listed after it
+        "等重大节事",  # closes the list of festivals
+        "，支持",  # 重点…项目，支持 <festivals>: the verb before the festivals
+    ),
+    "现代物流": (
+        # (1) opens with what the logistics parks should be like (no project named) …
+        "依托京沪高铁、京台高速等交通主干线，规划建设一批布局合理、用地节约、产业集聚、"
+        "功能集成、经营集约的生产服务型、货运服务型、商贸服务型和综合服务型物流园区",
+        "等十大物流区域建设",  # … closes its list …
+        "打造济德物流集聚带",  # … and names the cluster (the run's label)
+        "依托德滨高速、德商高速及德大铁路",  # (2) the routes it follows
+        "打造鲁冀物流发展轴",  # (2) the axis it builds (the run's label)
+    ),
+}
 
 #: Labels for （n） runs that have no heading of their own: the plan's two 现代物流 items are
 #: long sentences, each ending in the name of what it builds, which serves as the label.
