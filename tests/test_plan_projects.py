@@ -246,8 +246,8 @@ def _row_problems(
             f"{where}: the item's own 项目 belongs to plan_text (only 等…项目 is a group word)"
         )
     cat = row["category"]
-    if cat and cat not in paragraph[at + len(text) : run.end]:
-        out.append(f"{where}: category {cat!r} does not follow the item in its （n） run")
+    if cat and cat not in paragraph[run.start : run.end]:
+        out.append(f"{where}: category {cat!r} is not a word of the item's （n） run")
     if not _name_ok(row, paragraph[at + len(text) : run.end], places[1]):
         out.append(
             f"{where}: name {row['name']!r} must be plan_text, or plan_text without a leading "
