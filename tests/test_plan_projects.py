@@ -3,8 +3,7 @@
 For each of the 12 industries: every row's ``plan_text`` is found, in id order, in the
 industry's paragraph; what is left of the paragraph once the rows are removed is only
 connective text (an allow-list below) — anything else is a project missing from the table.
-Rows come from ``geodata/projects.csv`` plus any ``geodata/_parts/projects-*.csv``; an
-industry with no rows fails.
+Rows come from ``geodata/projects.csv``; an industry with no rows fails.
 
 Other scripts may call :func:`industry_problems` / :func:`assert_industry_ok` directly.
 """
@@ -46,7 +45,6 @@ COLUMNS = [
     "plan_section",
     "plan_text",
 ]
-PARTS_GLOB = "_parts/projects-*.csv"
 ID_RE = re.compile(r"^([ET][1-6])-(\d{3})$")
 SOURCES = {"stated", "inferred", "unplaced"}
 BASIS_KINDS = {"plan", "outside"}
@@ -125,8 +123,8 @@ def load_places(geodata_dir: Path) -> tuple[set[str], dict[str, str]]:
 
 
 def load_rows(geodata_dir: Path) -> list[Row]:
-    """Rows of projects.csv and of _parts/projects-*.csv; ``_where`` names file and row."""
-    files = [geodata_dir / "projects.csv", *sorted(geodata_dir.glob(PARTS_GLOB))]
+    """Rows of projects.csv; ``_where`` names the file and the row."""
+    files = [geodata_dir / "projects.csv"]
     rows: list[Row] = []
     for path in files:
         with path.open(encoding="utf-8", newline="") as f:
