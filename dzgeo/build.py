@@ -252,14 +252,18 @@ def build_projects(data: GeoData) -> gpd.GeoDataFrame:
     return projects.sort_values("id", ignore_index=True)
 
 
+def target_text(target: object) -> str:
+    """A target as one phrase: 主营业务收入突破600亿元, 金融业增加值占GDP比重达到5%左右."""
+    before, _, after = str(target.qualifier or "").partition("…")
+    return f"{target.metric}{before}{target.value:g}{target.unit}{after}"
+
+
 def build_industries(data: GeoData) -> pd.DataFrame:
     """The 12 industries with targets as text, project counts, core areas, sub-fields."""
     rows = []
     for ind in data.industries.itertuples(index=False):
         targets = data.targets[data.targets["industry"] == ind.name]
-        text = "；".join(
-            f"{t.metric}{t.qualifier}{t.value:g}{t.unit}" for t in targets.itertuples(index=False)
-        )
+        text = "；".join(target_text(t) for t in targets.itertuples(index=False))
         subs = data.subfields[data.subfields["industry"] == ind.name]
         cores = []
         for cell in subs["core_areas"]:
@@ -297,7 +301,7 @@ def build_layers(data: GeoData) -> dict[str, pd.DataFrame]:
         "projects": build_projects(data),
         "industries": build_industries(data),
         "subfields": data.subfields,
-        "places": data.places,
+        "places": pd.DataFrame(data.places.drop(columns=data.places.geometry.name)),
         "priorities": data.priorities,
         "indicators": data.indicators,
     }

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -38,7 +38,6 @@ __all__ = [
     "PRECISIONS",
     "ROUTE_KINDS",
     "ZONE_KINDS",
-    "feature_collection_text",
     "read_city",
     "read_counties",
     "read_places",
@@ -266,46 +265,6 @@ def _parse_features(
         crs=STORAGE_CRS,
     )
     return frame, problems
-
-
-def feature_collection_text(
-    properties: Sequence[Mapping[str, Any]],
-    geometries: Sequence[BaseGeometry],
-    *,
-    precision: int = 6,
-) -> str:
-    """GeoJSON text in the house format: stable, diffable, byte-identical on rebuild.
-
-    Polygons get counter-clockwise shells (RFC 7946), coordinates are rounded to
-    ``precision`` decimals, and each feature takes one line.
-
-    Parameters
-    ----------
-    properties
-        One mapping per feature, written in its own key order.
-    geometries
-        One WGS 84 geometry per feature.
-    precision
-        Decimals kept in every coordinate.
-
-    Returns
-    -------
-    The file's text, ending in a newline.
-    """
-    if len(properties) != len(geometries):
-        raise ValueError(
-            f"feature_collection_text: {len(properties)} property rows but "
-            f"{len(geometries)} geometries — pass one of each per feature"
-        )
-    geoms = np.asarray(list(geometries), dtype=object)
-    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
-    geoms = shapely.transform(geoms, lambda c: np.round(c, precision))
-    lines = []
-    for props, geom in zip(properties, geoms, strict=True):
-        feature = {"type": "Feature", "properties": dict(props), "geometry": mapping(geom)}
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(", ", ": ")))
-    body = ",\n".join(lines)
-    return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
 
 
 # ---------------------------------------------------------------------- validation

@@ -36,7 +36,8 @@ from shapely.geometry import MultiPolygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from dzgeo.coords import METRIC_CRS, STORAGE_CRS, gcj02_to_wgs84, transform_geometry
-from dzgeo.places import CITY_ADCODE, feature_collection_text
+from dzgeo.geojson import feature_collection_text
+from dzgeo.places import CITY_ADCODE
 from dzgeo.settings import GEODATA_DIR
 
 ADCODES = (

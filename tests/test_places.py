@@ -16,9 +16,9 @@ import shapely
 from shapely.geometry import Point, Polygon, mapping
 
 from dzgeo.errors import DataFileNotFoundError, DataValidationError
+from dzgeo.geojson import feature_collection_text
 from dzgeo.places import (
     INSIDE_MARGIN_M,
-    feature_collection_text,
     read_city,
     read_counties,
     read_places,
