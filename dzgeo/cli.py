@@ -37,6 +37,77 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dzgeo import staticmap
+    from dzgeo.errors import ExportError
+    from dzgeo.filters import ProjectFilter
+    from dzgeo.published import read_layers
+
+    flt = ProjectFilter(
+        groups=tuple(args.group or ()),
+        industries=tuple(args.industry or ()),
+        subfields=tuple(args.subfield or ()),
+        places=tuple(args.place or ()),
+        text=" ".join(args.q or ()),
+    )
+    options = {"paper": args.paper, "orientation": args.orientation, "dpi": args.dpi}
+    if args.each is not None:
+        if args.each != "industry":
+            raise ExportError(f"--each {args.each}: 只支持 --each industry (only 'industry')")
+        if args.kind is not None or args.output is not None or args.outdir is None:
+            raise ExportError(
+                "--each industry 与地图类型、-o 不能同用，需要 --outdir "
+                "(use: dzgeo export --each industry --outdir DIR)"
+            )
+        fmt = args.format or "pdf"
+        staticmap.check_request("layout", fmt, **options)
+        layers = read_layers(args.layers)
+        written = staticmap.export_set(
+            layers, args.outdir, flt=flt, fmt=fmt, progress=not args.no_progress, **options
+        )
+    else:
+        if args.kind is None or args.output is None or args.outdir is not None:
+            raise ExportError(
+                "需要地图类型和 -o 输出文件 (use: dzgeo export layout|projects -o FILE, "
+                "or dzgeo export --each industry --outdir DIR)"
+            )
+        fmt = staticmap.format_for(args.output, args.format)
+        staticmap.check_request(args.kind, fmt, **options)
+        layers = read_layers(args.layers)
+        written = [
+            staticmap.export(layers, args.output, kind=args.kind, flt=flt, fmt=fmt, **options)
+        ]
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _add_export_parser(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser(
+        "export",
+        help="briefing maps as PNG / PDF / SVG",
+        description="出图：布局图、按筛选的项目分布图，或整套（布局 + 每个产业一张）",
+    )
+    export.add_argument("kind", nargs="?", help="layout | projects")
+    export.add_argument("-o", "--output", type=Path, help="output file (.png .pdf .svg)")
+    export.add_argument("--each", metavar="industry", help="one map per industry (+ layout)")
+    export.add_argument("--outdir", type=Path, help="output folder for --each")
+    export.add_argument("--industry", action="append", help="产业 (repeat or comma-separate)")
+    export.add_argument("--place", action="append", help="地点: county, zone or 中心城区")
+    export.add_argument("--group", action="append", help="新兴 | 传统")
+    export.add_argument("--subfield", action="append", help="细分领域")
+    export.add_argument("--q", action="append", help="text in project or enterprise name")
+    export.add_argument("--format", help="png | pdf | svg (default: from the suffix)")
+    export.add_argument("--paper", default="A4", help="A4 | A3 (default A4)")
+    export.add_argument(
+        "--orientation", default="landscape", help="landscape | portrait (default landscape)"
+    )
+    export.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    export.add_argument("--layers", type=Path, default=LAYERS_DIR, help="published layers")
+    export.add_argument("--no-progress", action="store_true", help="no progress bar")
+    export.set_defaults(func=_cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dzgeo`` command."""
     parser = argparse.ArgumentParser(
@@ -55,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--layers", type=Path, default=LAYERS_DIR, help="published layers")
     validate.set_defaults(func=_cmd_validate)
 
+    _add_export_parser(sub)
     return parser
 
 
