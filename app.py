@@ -1,0 +1,318 @@
+"""德州市新旧动能转换实施规划（2018–2022）空间布局 — the Streamlit app.
+
+Thin by design: sidebar widgets and URL parameters become one ViewState through
+:mod:`dzgeo.filters`, the library builds the map, tables and files, and this script
+only lays them out. Run with ``streamlit run app.py``.
+
+Environment: ``DZGEO_LAYERS_DIR`` (published layers, default layers/),
+``DZGEO_TIANDITU_KEY`` (天地图 key), ``DZGEO_RUN_LOG`` (append one line per script
+run, for the benchmark).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dzgeo import style, tables, webmap
+from dzgeo.errors import DzgeoError
+from dzgeo.filters import (
+    BASEMAPS,
+    VIEWS,
+    ProjectFilter,
+    ViewState,
+    allowed_subfields,
+    apply_filter,
+    parse_view_state,
+)
+from dzgeo.published import Layers, read_layers
+from dzgeo.settings import LAYERS_DIR
+from dzgeo.vocabulary import GROUPS
+
+TITLE = "德州市新旧动能转换规划地图"
+SUBTITLE = "《德州市新旧动能转换重大工程实施规划（2018—2022年）》的空间布局与重点支持项目"
+MAP_HEIGHT = 700
+WIDGETS = {  # URL key -> widget key
+    "view": "w_view",
+    "group": "w_groups",
+    "industry": "w_industries",
+    "subfield": "w_subfields",
+    "place": "w_places",
+    "q": "w_text",
+    "basemap": "w_basemap",
+}
+
+log = logging.getLogger("dzgeo.app")
+
+
+@st.cache_resource(show_spinner="读取图层…")
+def load_layers(path: str) -> Layers:
+    """The published layers (read once per server)."""
+    return read_layers(path)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_base(_layers: Layers, path: str, basemap: str) -> webmap.BaseLayers:
+    """Filter-independent map layers for one basemap."""
+    return webmap.base_layers(_layers, basemap)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLayers:
+    """Map layers for one view state."""
+    return webmap.view_layers(_layers, state)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_projects(_layers: Layers, path: str, flt: ProjectFilter) -> gpd.GeoDataFrame:
+    """The projects that pass ``flt``."""
+    return apply_filter(_layers.projects, flt, _layers.vocab)
+
+
+def widget_query() -> dict[str, list[str] | str]:
+    """The widgets' values in URL-parameter form."""
+    state = st.session_state
+    return {
+        "view": state.get("w_view", VIEWS[0]),
+        "group": list(state.get("w_groups", [])),
+        "industry": list(state.get("w_industries", [])),
+        "subfield": list(state.get("w_subfields", [])),
+        "place": list(state.get("w_places", [])),
+        "q": state.get("w_text", ""),
+        "basemap": state.get("w_basemap", BASEMAPS[0]),
+    }
+
+
+def set_widgets(state: ViewState) -> None:
+    """Put ``state`` into the widgets (before they are drawn)."""
+    flt = state.filter
+    st.session_state.update(
+        w_view=state.view,
+        w_groups=list(flt.groups),
+        w_industries=list(flt.industries),
+        w_subfields=list(flt.subfields),
+        w_places=list(flt.places),
+        w_text=flt.text,
+        w_basemap=state.basemap,
+    )
+
+
+def clear_filter() -> None:
+    """Reset the filter widgets, keeping the view and the basemap."""
+    st.session_state.update(w_groups=[], w_industries=[], w_subfields=[], w_places=[], w_text="")
+
+
+def init_from_url(layers: Layers) -> None:
+    """On a session's first run: the URL's view state goes into the widgets."""
+    if "dz_initial" in st.session_state:
+        return
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    state, notices = parse_view_state(raw, layers.vocab)
+    set_widgets(state)
+    st.session_state.dz_initial = state
+    st.session_state.dz_notices = notices
+
+
+def sidebar(layers: Layers) -> tuple[ViewState, str]:
+    """The sidebar widgets; returns the view state and the 天地图 key."""
+    vocab = layers.vocab
+    sb = st.sidebar
+    sb.header("视图与筛选")
+    sb.radio(
+        "视图",
+        VIEWS,
+        key="w_view",
+        horizontal=True,
+        help="布局：轴带联动与多点突破；项目：各区县项目数",
+    )
+    sb.multiselect("类别", GROUPS, key="w_groups", placeholder="全部（新兴、传统）")
+    sb.multiselect(
+        "产业",
+        list(vocab.industries),
+        key="w_industries",
+        placeholder="全部 12 个产业",
+        format_func=lambda name: f"{name}（{vocab.industries[name]}）",
+    )
+    options = allowed_subfields(
+        vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
+    )
+    st.session_state.w_subfields = [s for s in st.session_state.w_subfields if s in options]
+    sb.multiselect("细分领域", options, key="w_subfields", placeholder="全部（随所选产业收窄）")
+    sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市")
+    sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100)
+    sb.button("清除筛选", on_click=clear_filter, use_container_width=True)
+    sb.divider()
+    sb.selectbox("底图", BASEMAPS, key="w_basemap", format_func=lambda b: webmap.BASEMAP_LABELS[b])
+    key = ""
+    if st.session_state.w_basemap == "tianditu":
+        key = sb.text_input(
+            "天地图密钥（tk）",
+            value=os.environ.get("DZGEO_TIANDITU_KEY", ""),
+            type="password",
+            help="在天地图开放平台申请；只在本次会话中使用，不写入网址",
+        )
+    state, _ = parse_view_state(widget_query(), vocab)
+    return state, key
+
+
+def sync_url(state: ViewState) -> None:
+    """Write ``state`` to the URL (only when it changed, so nothing reruns)."""
+    wanted = state.to_query()
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def industry_chips(counts: dict[str, int], vocab_groups: dict[str, str]) -> str:
+    """Per-industry counts as coloured chips (names escaped)."""
+    chips = []
+    for name, n in counts.items():
+        radius = "50%" if vocab_groups.get(name) == "新兴" else "2px"
+        chips.append(
+            f'<span style="display:inline-flex;align-items:center;gap:4px;margin:0 12px 4px 0;'
+            f'{"opacity:.45;" if n == 0 else ""}">'
+            f'<i style="display:inline-block;width:11px;height:11px;border-radius:{radius};'
+            f'background:{style.industry_color(name)}"></i>{html.escape(name)} <b>{n}</b></span>'
+        )
+    return '<div style="font-size:0.9rem;line-height:1.6">' + "".join(chips) + "</div>"
+
+
+def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame, key: str) -> None:
+    """Download buttons; every file is made only when its button is clicked."""
+    stem = "dezhou-projects"
+    flt = state.filter
+    files: list[tuple[str, Callable[[], bytes | str], str, str]] = [
+        ("CSV", lambda: tables.projects_csv(projects), f"{stem}.csv", "text/csv"),
+        (
+            "Excel",
+            lambda: tables.projects_xlsx(projects),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "GeoJSON",
+            lambda: tables.projects_geojson(projects),
+            f"{stem}.geojson",
+            "application/geo+json",
+        ),
+        (
+            "离线网页",
+            lambda: webmap.standalone_html(layers, state, tianditu_key=key),
+            "dezhou-map.html",
+            "text/html",
+        ),
+    ]
+    kind = "layout" if state.view == VIEWS[0] else "projects"
+
+    def briefing(fmt: str) -> bytes:
+        # imported on click: matplotlib would add ~0.5 s to every page open
+        from dzgeo import staticmap
+
+        return staticmap.render(layers, kind=kind, flt=flt, fmt=fmt)
+
+    for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
+        files.append(
+            (
+                f"简报图 {fmt.upper()}",
+                lambda fmt=fmt: briefing(fmt),
+                f"dezhou-{kind}.{fmt}",
+                mime,
+            )
+        )
+    cols = st.columns(len(files))
+    for col, (label, make, name, mime) in zip(cols, files, strict=True):
+        col.download_button(
+            label, data=make, file_name=name, mime=mime, on_click="ignore", use_container_width=True
+        )
+
+
+def panels(layers: Layers, projects: gpd.GeoDataFrame) -> None:
+    """表1 and the 12 industries."""
+    tab1, tab2, tab3 = st.tabs(["表1 主要指标", "十二大产业", "说明"])
+    with tab1:
+        st.caption("2017 年基期与 2022 年目标（规划第二章第二节表1）；“变化”为目标与基期之比")
+        st.dataframe(tables.indicator_panel(layers.indicators), hide_index=True)
+    with tab2:
+        st.caption("各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）")
+        st.dataframe(
+            tables.industry_panel(layers.industries, projects, layers.vocab), hide_index=True
+        )
+    with tab3:
+        st.markdown(
+            "- **布局**视图按轴带联动给区县着色：蓝为新兴产业集聚轴，橙为传统产业升级带，"
+            "紫为两者交汇的中心城区；区县名下是该地多点突破的重点产业。\n"
+            "- **项目**视图按符合筛选的重点项目数给区县着色。\n"
+            "- 项目点位是所在地（区县、园区）的代表点，不是项目选址；一个项目涉及多地时"
+            "只画在第一个地点，弹窗中列出其余地点。\n"
+            "- 轴带走廊、干线与园区范围为示意，非测绘成果。\n"
+            "- 无底图时不需联网；高德底图为 GCJ-02 坐标，叠加图层随之偏移。"
+        )
+
+
+def main() -> None:
+    """One run of the app."""
+    st.set_page_config(page_title="德州新旧动能转换规划地图", page_icon="🗺️", layout="wide")
+    if os.environ.get("DZGEO_RUN_LOG"):
+        with Path(os.environ["DZGEO_RUN_LOG"]).open("a", encoding="utf-8") as fh:
+            fh.write(f"{time.time():.3f}\n")
+    path = os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR))
+    try:
+        layers = load_layers(path)
+    except DzgeoError as exc:
+        st.error(str(exc))
+        st.stop()
+    init_from_url(layers)
+    state, key = sidebar(layers)
+    sync_url(state)
+
+    st.title(TITLE)
+    st.caption(SUBTITLE)
+    if state == st.session_state.dz_initial:
+        for notice in st.session_state.dz_notices:
+            st.warning(f"网址参数：{notice}")
+    if state.basemap == "tianditu" and not key.strip():
+        st.warning(
+            "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。当前不显示底图。"
+        )
+
+    projects = cached_projects(layers, path, state.filter)
+    counts = tables.industry_counts(projects, layers.vocab)
+    st.markdown(
+        f"**{html.escape(state.filter.describe())}** — 符合条件的重点项目 "
+        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个）"
+    )
+    st.markdown(industry_chips(counts, layers.vocab.industries), unsafe_allow_html=True)
+
+    parts = webmap.build_map(
+        cached_base(layers, path, state.basemap),
+        cached_view(layers, path, state),
+        tianditu_key=key,
+    )
+    st_folium(
+        parts.map,
+        key="dzmap",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=parts.overlays,
+        layer_control=parts.control,
+    )
+
+    st.subheader("重点项目")
+    if len(projects):
+        st.dataframe(tables.project_table(projects), hide_index=True)
+    else:
+        st.info(tables.EMPTY_MESSAGE)
+    download_row(layers, state, projects, key)
+    panels(layers, projects)
+
+
+main()

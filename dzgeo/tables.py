@@ -1,0 +1,216 @@
+"""Tables of the app and its downloads: the filtered projects, their counts, the panels.
+
+Pure functions of the published layers and a filtered project frame (from
+:func:`dzgeo.filters.apply_filter`); the download functions return the bytes of a file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dzgeo.geojson import feature_collection_text
+from dzgeo.vocabulary import Vocabulary, split_multi
+
+#: Columns of a project download, in order (the fields of layers/projects.geojson).
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "industry",
+    "group",
+    "subfield",
+    "category",
+    "place",
+    "counties",
+    "place_source",
+    "place_basis",
+    "place_basis_kind",
+    "enterprise",
+    "plan_section",
+    "plan_text",
+    "located",
+)
+PLACE_SOURCE_LABELS = {"stated": "规划明确", "inferred": "推定", "unplaced": "未指明"}
+#: Display columns of the project table: field -> Chinese header.
+DISPLAY_COLUMNS = {
+    "id": "编号",
+    "name": "项目名称",
+    "industry": "产业",
+    "group": "类别",
+    "subfield": "细分领域",
+    "place": "地点",
+    "place_source": "地点依据",
+    "enterprise": "企业",
+    "plan_section": "规划章节",
+}
+EMPTY_MESSAGE = "没有符合条件的项目"
+
+
+def _text_col(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return frame[column].fillna("").astype(str)
+
+
+def project_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The filtered projects for display: Chinese headers, places joined with 、."""
+    out = pd.DataFrame(index=projects.index)
+    for column, header in DISPLAY_COLUMNS.items():
+        values = _text_col(projects, column)
+        if column == "place":
+            values = values.map(lambda v: "、".join(split_multi(v)))
+        elif column == "place_source":
+            values = values.map(lambda v: PLACE_SOURCE_LABELS.get(v, v))
+        out[header] = values
+    return out.reset_index(drop=True)
+
+
+def industry_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:
+    """Projects per industry, every one of the 12 industries listed (0 when none)."""
+    counts = _text_col(projects, "industry").value_counts()
+    return {name: int(counts.get(name, 0)) for name in vocab.industries}
+
+
+def counts_table(projects: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
+    """Counts per industry with group, plus a 合计 row."""
+    counts = industry_counts(projects, vocab)
+    rows = [
+        {"产业": name, "类别": vocab.industries[name], "项目数": n} for name, n in counts.items()
+    ]
+    rows.append({"产业": "合计", "类别": "", "项目数": len(projects)})
+    return pd.DataFrame(rows)
+
+
+def county_industry_counts(
+    projects: pd.DataFrame, adcodes: Iterable[object]
+) -> dict[str, dict[str, int]]:
+    """Projects per county and industry: ``{adcode: {industry: n, "": total}}``.
+
+    A project counts once in every county of its ``counties`` field (a zone's projects
+    count in the county it lies in; a project that names two counties counts in both).
+    Projects without a county (unplaced, at city level) count in none.
+    """
+    out: dict[str, dict[str, int]] = {str(a): {"": 0} for a in adcodes}
+    if not len(projects):
+        return out
+    pairs = pd.DataFrame(
+        {
+            "county": _text_col(projects, "counties").map(lambda v: sorted(set(split_multi(v)))),
+            "industry": _text_col(projects, "industry"),
+        }
+    ).explode("county")
+    pairs = pairs[pairs["county"].isin(out.keys())]
+    for (county, industry), n in pairs.groupby(["county", "industry"]).size().items():
+        out[str(county)][str(industry)] = int(n)
+        out[str(county)][""] += int(n)
+    return out
+
+
+def _export_frame(projects: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Export columns plus lon/lat of each project's first point."""
+    frame = pd.DataFrame({c: _text_col(projects, c) for c in EXPORT_COLUMNS})
+    lon = np.full(len(projects), np.nan)
+    lat = np.full(len(projects), np.nan)
+    if len(projects):
+        coords, index = shapely.get_coordinates(projects.geometry.values, return_index=True)
+        rows, first = np.unique(index, return_index=True)
+        lon[rows] = coords[first, 0].round(6)
+        lat[rows] = coords[first, 1].round(6)
+    frame["lon"] = lon
+    frame["lat"] = lat
+    return frame.reset_index(drop=True)
+
+
+def projects_csv(projects: gpd.GeoDataFrame) -> bytes:
+    """The projects as CSV, UTF-8 with BOM so that Excel opens the Chinese text."""
+    return _export_frame(projects).to_csv(index=False).encode("utf-8-sig")
+
+
+def projects_xlsx(projects: gpd.GeoDataFrame, *, sheet: str = "重点项目") -> bytes:
+    """The projects as an Excel workbook (one sheet, header frozen)."""
+    buffer = io.BytesIO()
+    frame = _export_frame(projects)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
+        ws = writer.sheets[sheet]
+        for cells in ws.columns:
+            width = max((len(str(c.value)) if c.value is not None else 0) for c in cells[:200])
+            ws.column_dimensions[cells[0].column_letter].width = min(max(8, width * 1.6), 60)
+    return buffer.getvalue()
+
+
+def projects_geojson(projects: gpd.GeoDataFrame) -> bytes:
+    """The projects as GeoJSON (RFC 7946, WGS 84, the published fields, house format)."""
+    if projects.crs is not None and projects.crs.to_epsg() != 4326:
+        projects = projects.to_crs("EPSG:4326")
+    columns = [c for c in EXPORT_COLUMNS if c in projects.columns]
+    properties = pd.DataFrame({c: _text_col(projects, c) for c in columns}).to_dict("records")
+    text = feature_collection_text(properties, list(projects.geometry.values))
+    return text.encode("utf-8")
+
+
+def indicator_panel(indicators: pd.DataFrame) -> pd.DataFrame:
+    """表1 for display: indicator, unit, 2017 baseline, 2022 target, and the change."""
+    rows = []
+    for row in indicators.to_dict("records"):
+        name = str(row.get("indicator", ""))
+        level = str(row.get("level", "") or "")
+        if level:
+            name = f"{name}（{level}）"
+        rows.append(
+            {
+                "序号": str(row.get("no", "")),
+                "类别": str(row.get("category", "")),
+                "指标": name,
+                "单位": str(row.get("unit", "") or ""),
+                "2017 年基期": str(row.get("baseline_2017", "")),
+                "2022 年目标": str(row.get("target_2022", "")),
+                "变化": _change(row.get("baseline_value"), row.get("target_value")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _change(baseline: object, target: object) -> str:
+    try:
+        b, t = float(baseline), float(target)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if not (np.isfinite(b) and np.isfinite(t)) or b == 0:
+        return ""
+    return f"{t / b:.2f} 倍"
+
+
+def industry_panel(
+    industries: pd.DataFrame, projects: pd.DataFrame, vocab: Vocabulary
+) -> pd.DataFrame:
+    """The 12 industries: group, 2022 target, projects (all / passing), core areas."""
+    passing = industry_counts(projects, vocab)
+    rows = []
+    for row in industries.to_dict("records"):
+        name = str(row.get("name", ""))
+        total = row.get("projects")
+        rows.append(
+            {
+                "产业": str(row.get("full_name") or name),
+                "类别": str(row.get("group", "")),
+                "2022 年目标": str(row.get("targets", "") or ""),
+                "重点项目": int(total) if _is_number(total) else 0,
+                "符合筛选": passing.get(name, 0),
+                "核心区": "、".join(split_multi(row.get("core_areas"))),
+                "规划章节": str(row.get("plan_section", "") or ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _is_number(value: object) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,301 @@
+/* dzmap: the small Leaflet layer library of the dzgeo planning map.
+ *
+ * Python (dzgeo/webmap.py) writes the data as JSON and calls these functions; every
+ * piece of HTML built here from data goes through dzmap.esc, and HTML that arrives
+ * ready-made (tooltips, popups, legend) was escaped in Python with html.escape.
+ * Needs Leaflet 1.9, Supercluster 7 and (for packed payloads) fflate.
+ */
+(function () {
+  "use strict";
+  var dz = (window.dzmap = window.dzmap || {});
+  var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  /** HTML-escape any value (null -> ""). */
+  dz.esc = function (value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return ESC[c];
+    });
+  };
+
+  /** Panes, scale bar and the ready flag; called once per map. */
+  dz.setup = function (map, opts) {
+    var panes = { dzFill: 350, dzBand: 360, dzLine: 410, dzZone: 420, dzLabel: 450 };
+    Object.keys(panes).forEach(function (name) {
+      if (!map.getPane(name)) {
+        var pane = map.createPane(name);
+        pane.style.zIndex = panes[name];
+        if (name === "dzLabel") pane.style.pointerEvents = "none";
+      }
+    });
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+    if (opts && opts.background) map.getContainer().style.background = opts.background;
+    map.getContainer().classList.add("dz-map");
+    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    return map;
+  };
+
+  /** Unpack a payload: plain JSON data, or {packed: base64 zlib of JSON}. */
+  dz.unpack = function (payload) {
+    if (!payload || !payload.packed) return payload;
+    var bin = atob(payload.packed);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return JSON.parse(fflate.strFromU8(fflate.unzlibSync(bytes)));
+  };
+
+  /** A GeoJSON layer whose features carry _s (style), _t (tooltip) and _p (popup HTML). */
+  dz.geo = function (data, opts) {
+    opts = opts || {};
+    var interactive = opts.interactive !== false;
+    return L.geoJSON(data, {
+      pane: opts.pane || "overlayPane",
+      interactive: interactive,
+      style: function (f) {
+        return f.properties._s || {};
+      },
+      pointToLayer: function (f, latlng) {
+        var s = f.properties._s || {};
+        if (s.shape === "star" || s.shape === "diamond") {
+          var paint = s.shape === "star" ? "background:" : "border-color:";
+          return L.marker(latlng, {
+            pane: opts.pane || "markerPane",
+            interactive: interactive,
+            icon: L.divIcon({
+              className: "dz-sym dz-sym-" + s.shape,
+              html: '<span style="' + paint + dz.esc(s.color) + '"></span>',
+              iconSize: [s.size || 14, s.size || 14],
+            }),
+          });
+        }
+        return L.circleMarker(latlng, Object.assign({ pane: opts.pane || "overlayPane" }, s));
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        if (!interactive) return;
+        if (p._t) layer.bindTooltip(p._t, { sticky: !!opts.sticky, className: "dz-tip" });
+        if (p._p) layer.bindPopup(p._p, { maxWidth: 360, className: "dz-popup" });
+        if (opts.highlight && layer.setStyle) {
+          layer.on("mouseover", function () {
+            layer.setStyle({ weight: 3, color: "#111" });
+          });
+          layer.on("mouseout", function () {
+            layer.setStyle(p._s || {});
+          });
+        }
+      },
+    });
+  };
+
+  /** Text labels: [[lat, lon, html, className], ...] in the non-interactive label pane. */
+  dz.labels = function (rows, opts) {
+    opts = opts || {};
+    var group = L.layerGroup();
+    rows.forEach(function (r) {
+      L.marker([r[0], r[1]], {
+        pane: "dzLabel",
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({
+          className: "dz-label",
+          html: '<div class="dz-lbl ' + (r[3] || "") + '">' + r[2] + "</div>",
+          iconSize: [0, 0],
+        }),
+      }).addTo(group);
+    });
+    return group;
+  };
+
+  /** A legend box (HTML escaped in Python) as a layer, so it goes with its overlay group. */
+  dz.legend = function (html, opts) {
+    opts = opts || {};
+    var Legend = L.Layer.extend({
+      onAdd: function (map) {
+        var control = L.control({ position: opts.position || "bottomright" });
+        control.onAdd = function () {
+          var div = L.DomUtil.create("div", "dz-legend leaflet-bar");
+          div.innerHTML = html;
+          L.DomEvent.disableClickPropagation(div);
+          L.DomEvent.disableScrollPropagation(div);
+          var toggle = div.querySelector(".dz-legend-toggle");
+          if (toggle) {
+            L.DomEvent.on(toggle, "click", function () {
+              div.classList.toggle("dz-collapsed");
+            });
+          }
+          return div;
+        };
+        this._control = control.addTo(map);
+        if (opts.token) map.getContainer().setAttribute("data-dz-view", opts.token);
+      },
+      onRemove: function (map) {
+        if (this._control) map.removeControl(this._control);
+      },
+    });
+    return new Legend();
+  };
+
+  function popupHtml(d, i) {
+    var ind = d.ind[d.i[i]];
+    var rows = [];
+    function row(label, value) {
+      if (value) rows.push("<tr><th>" + label + "</th><td>" + value + "</td></tr>");
+    }
+    row(
+      "产业",
+      '<i class="dz-chip" style="background:' + dz.esc(d.col[d.i[i]]) + '"></i>' +
+        dz.esc(ind) + "（" + dz.esc(d.grp[d.i[i]]) + "）"
+    );
+    row("细分领域", dz.esc(d.sub[d.s[i]]));
+    row("类别", dz.esc(d.cat[d.c[i]]));
+    var place = d.plc[d.p[i]];
+    var src = d.src[d.k[i]];
+    var basis = d.bas[d.b[i]];
+    var places = place.split("|");
+    var where = dz.esc(places[0]);
+    if (src === "inferred") where += '<span class="dz-note">（推定' + (basis ? "：" + dz.esc(basis) : "") + "）</span>";
+    if (src === "unplaced") where = '<span class="dz-note">未指明具体地点，标于市域' + (basis ? "（" + dz.esc(basis) + "）" : "") + "</span>";
+    if (places.length > 1) where += '<br><span class="dz-note">另见：' + dz.esc(places.slice(1).join("、")) + "</span>";
+    row("地点", where);
+    row("企业", dz.esc(d.ent[d.e[i]]));
+    row("规划章节", dz.esc(d.sec[d.t[i]]));
+    row("编号", dz.esc(d.id[i]));
+    return (
+      '<div class="dz-pop dz-project"><h4>' + dz.esc(d.n[i]) + "</h4><table>" + rows.join("") + "</table></div>"
+    );
+  }
+
+  /** Key projects, clustered with Supercluster; cluster icons are pies of industry shares.
+   *
+   * The payload holds columns: y/x (lat/lon in 1e-5 degrees above y0/x0), i (industry
+   * index), n (names), id, and the indices s, c, p, k, b, e, t into the string tables
+   * sub, cat, plc, src, bas, ent, sec. One marker per project, so cluster totals equal
+   * the number of projects.
+   */
+  dz.projects = function (payload, opts) {
+    opts = opts || {};
+    var Layer = L.Layer.extend({
+      onAdd: function (map) {
+        var t0 = performance.now();
+        var d = (this._d = this._d || dz.unpack(payload));
+        var nInd = d.ind.length;
+        if (!this._index) {
+          var pts = new Array(d.n.length);
+          for (var i = 0; i < d.n.length; i++) {
+            pts[i] = {
+              type: "Feature",
+              properties: { i: i },
+              geometry: { type: "Point", coordinates: [d.x0 + d.x[i] / 1e5, d.y0 + d.y[i] / 1e5] },
+            };
+          }
+          this._index = new Supercluster({
+            radius: opts.radius || 48,
+            maxZoom: opts.maxZoom || 16,
+            map: function (props) {
+              var a = new Array(nInd).fill(0);
+              a[d.i[props.i]] = 1;
+              return { a: a };
+            },
+            reduce: function (acc, props) {
+              for (var k = 0; k < nInd; k++) acc.a[k] += props.a[k];
+            },
+          }).load(pts);
+        }
+        this._group = L.layerGroup().addTo(map);
+        this._map = map;
+        map.on("moveend", this._draw, this);
+        this._draw();
+        var el = map.getContainer();
+        el.setAttribute("data-dz-projects", String(d.n.length));
+        if (opts.token) el.setAttribute("data-dz-view", opts.token);
+        window.dzReady = { projects: d.n.length, token: opts.token || "", ms: performance.now() - t0 };
+      },
+      onRemove: function (map) {
+        map.off("moveend", this._draw, this);
+        if (this._group) map.removeLayer(this._group);
+        this._group = null;
+      },
+      _draw: function () {
+        var map = this._map;
+        var d = this._d;
+        var group = this._group;
+        if (!group) return;
+        group.clearLayers();
+        var b = map.getBounds().pad(0.25);
+        var zoom = Math.round(map.getZoom());
+        var items = this._index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom);
+        var self = this;
+        items.forEach(function (c) {
+          var ll = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
+          var m;
+          if (c.properties.cluster) {
+            m = L.marker(ll, { icon: clusterIcon(c.properties, d), riseOnHover: true });
+            m.on("click", function () {
+              self._clusterClick(c, ll);
+            });
+          } else {
+            var i = c.properties.i;
+            var shape = d.shp[d.i[i]] === "square" ? " dz-pt-sq" : "";
+            m = L.marker(ll, {
+              icon: L.divIcon({
+                className: "dz-pt" + shape,
+                html: '<span style="background:' + dz.esc(d.col[d.i[i]]) + '"></span>',
+                iconSize: [14, 14],
+              }),
+              title: d.n[i],
+            });
+            m.bindPopup(function () {
+              return popupHtml(d, i);
+            }, { maxWidth: 360, className: "dz-popup" });
+          }
+          group.addLayer(m);
+        });
+      },
+      _clusterClick: function (c, ll) {
+        var map = this._map;
+        var d = this._d;
+        var zoom = this._index.getClusterExpansionZoom(c.properties.cluster_id);
+        if (zoom <= map.getMaxZoom() && zoom > map.getZoom()) {
+          map.flyTo(ll, zoom, { duration: 0.4 });
+          return;
+        }
+        var leaves = this._index.getLeaves(c.properties.cluster_id, 500);
+        var items = leaves.map(function (f) {
+          var i = f.properties.i;
+          return (
+            '<li data-i="' + i + '"><i class="dz-chip" style="background:' + dz.esc(d.col[d.i[i]]) +
+            '"></i>' + dz.esc(d.n[i]) + "</li>"
+          );
+        });
+        var more = c.properties.point_count > leaves.length ? "<p class=\"dz-note\">仅列出前 " + leaves.length + " 个</p>" : "";
+        var div = L.DomUtil.create("div", "dz-pop dz-list");
+        div.innerHTML = "<h4>此处 " + c.properties.point_count + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
+        L.DomEvent.on(div, "click", function (e) {
+          var li = e.target.closest("li[data-i]");
+          if (li) div.innerHTML = popupHtml(d, Number(li.getAttribute("data-i")));
+        });
+        L.popup({ maxWidth: 380, maxHeight: 320, className: "dz-popup" }).setLatLng(ll).setContent(div).openOn(map);
+      },
+    });
+    return new Layer();
+  };
+
+  function clusterIcon(props, d) {
+    var n = props.point_count;
+    var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 50;
+    var stops = [];
+    var acc = 0;
+    for (var k = 0; k < props.a.length; k++) {
+      if (!props.a[k]) continue;
+      var from = (acc / n) * 360;
+      acc += props.a[k];
+      stops.push(d.col[k] + " " + from.toFixed(1) + "deg " + ((acc / n) * 360).toFixed(1) + "deg");
+    }
+    return L.divIcon({
+      className: "dz-cl",
+      html:
+        '<div style="width:' + size + "px;height:" + size + "px;background:conic-gradient(" + stops.join(",") +
+        ')"><span>' + n + "</span></div>",
+      iconSize: [size, size],
+    });
+  }
+})();

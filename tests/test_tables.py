@@ -1,0 +1,144 @@
+"""Tables and downloads of the filtered projects (dzgeo.tables), on the published layers."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+
+from dzgeo import tables
+from dzgeo.filters import ProjectFilter, apply_filter
+from dzgeo.projects import read_projects
+from dzgeo.published import Layers, read_layers
+from dzgeo.vocabulary import split_multi
+
+
+@pytest.fixture(scope="module")
+def layers() -> Layers:
+    return read_layers()
+
+
+@pytest.fixture(scope="module")
+def some(layers: Layers) -> gpd.GeoDataFrame:
+    return apply_filter(layers.projects, ProjectFilter(industries=("新材料",)), layers.vocab)
+
+
+@pytest.fixture(scope="module")
+def none(layers: Layers) -> gpd.GeoDataFrame:
+    return apply_filter(layers.projects, ProjectFilter(text="没有这个项目"), layers.vocab)
+
+
+def test_project_table_has_chinese_headers_and_one_row_per_project(some):
+    table = tables.project_table(some)
+    assert list(table.columns) == list(tables.DISPLAY_COLUMNS.values())
+    assert len(table) == len(some)
+    assert set(table["地点依据"]) <= set(tables.PLACE_SOURCE_LABELS.values())
+    assert not table["地点"].str.contains("|", regex=False).any()
+
+
+def test_counts_cover_all_twelve_industries(layers, some):
+    counts = tables.industry_counts(some, layers.vocab)
+    assert list(counts) == list(layers.vocab.industries)
+    assert counts["新材料"] == len(some) and sum(counts.values()) == len(some)
+    every = tables.industry_counts(layers.projects, layers.vocab)
+    assert every == dict(zip(layers.industries["name"], layers.industries["projects"], strict=True))
+    table = tables.counts_table(some, layers.vocab)
+    assert table.iloc[-1]["产业"] == "合计" and table.iloc[-1]["项目数"] == len(some)
+
+
+def test_county_counts_match_the_published_totals(layers):
+    counts = tables.county_industry_counts(layers.projects, layers.counties_web["adcode"])
+    published = dict(
+        zip(layers.counties_web["adcode"], layers.counties_web["projects_total"], strict=True)
+    )
+    assert {a: c[""] for a, c in counts.items()} == {str(a): int(n) for a, n in published.items()}
+    for slug, name in zip(layers.industries["slug"], layers.industries["name"], strict=True):
+        column = layers.counties_web[f"projects_{slug}"]
+        for adcode, n in zip(layers.counties_web["adcode"], column, strict=True):
+            assert counts[str(adcode)].get(name, 0) == int(n), (adcode, name)
+
+
+def test_county_counts_of_nothing_are_zero(layers, none):
+    counts = tables.county_industry_counts(none, layers.counties_web["adcode"])
+    assert len(counts) == 11 and all(c == {"": 0} for c in counts.values())
+
+
+def test_csv_opens_in_excel_and_reads_back(tmp_path, layers, some):
+    data = tables.projects_csv(some)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel detects the encoding
+    path = tmp_path / "p.csv"
+    path.write_bytes(data)
+    back = read_projects(path)
+    assert list(back["id"]) == list(some["id"])
+    assert list(back["name"]) == list(some["name"])
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert {"lon", "lat"} <= set(frame.columns)
+    assert frame["lon"].between(115, 118).all()
+
+
+def test_xlsx_has_one_sheet_of_projects(tmp_path, some):
+    data = tables.projects_xlsx(some)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    sheet = book["重点项目"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][: len(tables.EXPORT_COLUMNS)] == tables.EXPORT_COLUMNS
+    assert len(rows) == len(some) + 1
+    assert {r[1] for r in rows[1:]} == set(some["name"])
+    book.close()
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(data)
+    assert list(read_projects(path)["id"]) == list(some["id"])
+
+
+def test_geojson_keeps_geometry_and_fields(some):
+    data = json.loads(tables.projects_geojson(some))
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == len(some)
+    first = data["features"][0]
+    assert first["properties"]["id"] == some.iloc[0]["id"]
+    assert first["geometry"]["type"] in ("Point", "MultiPoint")
+    back = gpd.read_file(io.BytesIO(tables.projects_geojson(some)))
+    assert list(back["id"]) == list(some["id"])
+
+
+def test_empty_downloads_are_valid_files(none):
+    assert tables.projects_csv(none).decode("utf-8-sig").splitlines()[0].startswith("id,name")
+    assert json.loads(tables.projects_geojson(none))["features"] == []
+    book = openpyxl.load_workbook(io.BytesIO(tables.projects_xlsx(none)))
+    assert book.active.max_row == 1
+    assert tables.project_table(none).empty
+    assert tables.EMPTY_MESSAGE == "没有符合条件的项目"
+
+
+def test_indicator_panel_is_table_1(layers):
+    panel = tables.indicator_panel(layers.indicators)
+    assert len(panel) == len(layers.indicators)
+    assert list(panel.columns) == [
+        "序号",
+        "类别",
+        "指标",
+        "单位",
+        "2017 年基期",
+        "2022 年目标",
+        "变化",
+    ]
+    first = panel.iloc[0]
+    assert first["2017 年基期"] == str(layers.indicators.iloc[0]["baseline_2017"])
+    assert first["变化"].endswith("倍")
+    assert panel["指标"].str.contains("（国家级）").any()  # indicator 13 keeps its level
+
+
+def test_industry_panel_lists_targets_projects_and_core_areas(layers, some):
+    panel = tables.industry_panel(layers.industries, some, layers.vocab)
+    assert len(panel) == 12
+    assert panel["重点项目"].sum() == len(layers.projects)
+    assert panel["符合筛选"].sum() == len(some)
+    row = panel.set_index("产业").loc["高端装备产业"]
+    assert "600" in row["2022 年目标"]
+    assert "宁津县" in row["核心区"].split("、")
+    core = split_multi(layers.industries.set_index("name").loc["高端装备", "core_areas"])
+    assert row["核心区"] == "、".join(core)
