@@ -19,16 +19,35 @@ The field contract is ``geodata/SCHEMA.md``.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from dzgeo import settings
-from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem, raise_if_problems
+from dzgeo._validate import (
+    HEADER,
+    Records,
+    as_records,
+    by_row,
+    cells,
+    check_columns,
+    check_enum,
+    check_numbers,
+    check_pattern,
+    check_text,
+    check_unique,
+    choices,
+    file_error,
+    parse_number,
+    require_file,
+    suggest,
+    where,
+)
+from dzgeo.errors import Problem, raise_if_problems
+from dzgeo.vocabulary import split_multi
 
 __all__ = [
     "COLUMNS",
@@ -59,8 +78,6 @@ __all__ = [
 ]
 
 PathLike = str | Path
-#: (file row, record) pairs, every cell as text.
-Records = list[tuple[int, dict[str, str]]]
 
 #: File name of each catalogue table inside ``geodata/``.
 FILES = {
@@ -153,7 +170,7 @@ def place_names(places: pd.DataFrame) -> PlaceNames:
     spellings: dict[str, str] = {}
     for row in places.to_dict("records"):
         name = str(row.get("name", "")).strip()
-        others = [str(row.get("short", "")), *_split(str(row.get("aliases", "")))]
+        others = [str(row.get("short", "")), *split_multi(str(row.get("aliases", "")))]
         for spelling in (s.strip() for s in others):
             if spelling and spelling not in canonical:
                 spellings.setdefault(spelling, name)
@@ -161,221 +178,6 @@ def place_names(places: pd.DataFrame) -> PlaceNames:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _split(cell: str) -> list[str]:
-    """The parts of a ``|``-separated cell (empty cell -> no parts)."""
-    return cell.split("|") if cell else []
-
-
-def _row(index: int) -> int:
-    """File row of a frame position: the header is row 1, the first record row 2."""
-    return index + 2
-
-
-def _where(row: int, column: str) -> str:
-    return f"第 {row} 行 {column} 列 (row {row}, column {column})"
-
-
-def _choices(values: Iterable[str]) -> str:
-    return "、".join(values)
-
-
-def _suggest(value: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.5)
-    return f"（是否指 '{close[0]}'？）" if close else ""
-
-
-def _records(frame: pd.DataFrame) -> Records:
-    """(file row, record) pairs with every cell as a string."""
-    return [
-        (_row(i), {str(k): "" if pd.isna(v) else str(v) for k, v in rec.items()})
-        for i, rec in enumerate(frame.to_dict("records"))
-    ]
-
-
-def _check_columns(
-    frame: pd.DataFrame, expected: Sequence[str], source: str
-) -> tuple[list[Problem], set[str]]:
-    """Missing and unexpected columns; also the expected columns that are present."""
-    present = [str(c) for c in frame.columns]
-    problems = []
-    missing = [c for c in expected if c not in present]
-    if missing:
-        problems.append(
-            Problem(
-                source,
-                "第 1 行 表头 (row 1, header)",
-                f"缺少列 (missing column) {_choices(missing)}；现有列：{_choices(present) or '无'}",
-                f"表头应为：{','.join(expected)}（见 geodata/SCHEMA.md）",
-            )
-        )
-    extra = [c for c in present if c not in expected]
-    if extra:
-        problems.append(
-            Problem(
-                source,
-                "第 1 行 表头 (row 1, header)",
-                f"多余的列 (unexpected column) {_choices(extra)}",
-                f"删除这些列，或先在 geodata/SCHEMA.md 中约定；表头应为：{','.join(expected)}",
-            )
-        )
-    return problems, {c for c in expected if c in present}
-
-
-def _check_text(
-    records: Records,
-    columns: Sequence[str],
-    required: Sequence[str],
-    source: str,
-) -> list[Problem]:
-    """Required cells are filled; no cell or ``|`` part has stray spaces or is empty."""
-    problems = []
-    for row, rec in records:
-        for column in columns:
-            value = rec[column]
-            if column in required and not value.strip():
-                problems.append(
-                    Problem(source, _where(row, column), "不能为空 (empty)", f"填写 {column}")
-                )
-            elif value != value.strip() or any(p != p.strip() or not p for p in _split(value)):
-                problems.append(
-                    Problem(
-                        source,
-                        _where(row, column),
-                        f"多余的空格或空项 (stray space / empty part) '{value}'",
-                        "去掉首尾空格和多余的 '|'，多个值写成 A|B",
-                    )
-                )
-    return problems
-
-
-def _check_enum(
-    records: Records,
-    column: str,
-    allowed: Sequence[str],
-    source: str,
-    *,
-    optional: bool = False,
-) -> list[Problem]:
-    problems = []
-    for row, rec in records:
-        value = rec[column]
-        if value in allowed or (optional and not value) or not value.strip():
-            continue
-        problems.append(
-            Problem(
-                source,
-                _where(row, column),
-                f"取值 '{value}' 不在允许范围内 (not allowed){_suggest(value, allowed)}",
-                f"应为以下之一：{_choices(allowed)}" + ("，或留空" if optional else ""),
-            )
-        )
-    return problems
-
-
-def _check_pattern(
-    records: Records,
-    column: str,
-    pattern: re.Pattern[str],
-    what: str,
-    source: str,
-    *,
-    multi: bool = False,
-) -> list[Problem]:
-    problems = []
-    for row, rec in records:
-        parts = _split(rec[column]) if multi else [rec[column]]
-        for part in parts:
-            if part.strip() and not pattern.fullmatch(part):
-                problems.append(
-                    Problem(source, _where(row, column), f"格式不对 (bad format) '{part}'", what)
-                )
-    return problems
-
-
-def _check_unique(
-    records: Records,
-    key: Sequence[str],
-    source: str,
-    *,
-    optional: Sequence[str] = (),
-) -> list[Problem]:
-    """Every later copy of a key is reported, pointing at the first.
-
-    Rows with an empty key part are skipped (reported as empty elsewhere), except for
-    the ``optional`` parts, which may legitimately be empty.
-    """
-    first: dict[tuple[str, ...], int] = {}
-    problems = []
-    for row, rec in records:
-        value = tuple(rec[c] for c in key)
-        if not all(v.strip() for c, v in zip(key, value, strict=True) if c not in optional):
-            continue
-        if value in first:
-            shown = " + ".join(v or "（空）" for v in value)
-            problems.append(
-                Problem(
-                    source,
-                    _where(row, "+".join(key)),
-                    f"重复的键 (duplicate key) '{shown}'，与第 {first[value]} 行相同",
-                    f"{'+'.join(key)} 每行唯一：删除或合并重复行",
-                )
-            )
-        else:
-            first[value] = row
-    return problems
-
-
-def _parse_number(value: str, *, integer: bool) -> float | int | None:
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if integer:
-        return int(number) if number.is_integer() and re.fullmatch(r"-?\d+", value) else None
-    return number if pd.notna(number) and abs(number) != float("inf") else None
-
-
-def _check_numbers(
-    records: Records,
-    column: str,
-    source: str,
-    *,
-    integer: bool = False,
-    required: bool = True,
-    minimum: float | None = None,
-) -> list[Problem]:
-    kind = "整数 (integer)" if integer else "数字 (number)"
-    problems = []
-    for row, rec in records:
-        value = rec[column]
-        if not value.strip():
-            if required:
-                problems.append(
-                    Problem(source, _where(row, column), "不能为空 (empty)", f"填写{kind}")
-                )
-            continue
-        number = _parse_number(value, integer=integer)
-        if number is None:
-            problems.append(
-                Problem(
-                    source,
-                    _where(row, column),
-                    f"不是{kind}：'{value}'",
-                    f"写成阿拉伯数字的{kind}" + ("" if required else "，或留空"),
-                )
-            )
-        elif minimum is not None and number < minimum:
-            problems.append(
-                Problem(
-                    source,
-                    _where(row, column),
-                    f"数值 {value} 小于 {minimum:g}",
-                    f"应不小于 {minimum:g}",
-                )
-            )
-    return problems
 
 
 def _check_industry_refs(
@@ -389,20 +191,16 @@ def _check_industry_refs(
     """Names not in ``industries``; none if the vocabulary is empty (unreadable, reported)."""
     if not industries:
         return []
-    problems = []
-    for row, rec in records:
-        for part in _split(rec[column]) if multi else [rec[column]]:
-            name = part.strip()  # stray spaces are reported by _check_text
-            if name and name not in industries:
-                problems.append(
-                    Problem(
-                        source,
-                        _where(row, column),
-                        f"未知产业 (unknown industry) '{name}'{_suggest(name, industries)}",
-                        f"应为 industries.csv 中的名称之一：{_choices(industries)}",
-                    )
-                )
-    return problems
+    return [
+        Problem(
+            source,
+            at,
+            f"未知产业 (unknown industry) '{name}'{suggest(name, industries)}",
+            f"应为 industries.csv 中的名称之一：{choices(industries)}",
+        )
+        for at, value in cells(records, column, multi=multi)
+        if (name := value.strip()) not in industries  # stray spaces: check_text's concern
+    ]
 
 
 def _check_place_refs(
@@ -417,31 +215,30 @@ def _check_place_refs(
     if not places.canonical:
         return []
     problems = []
-    for row, rec in records:
-        for part in _split(rec[column]) if multi else [rec[column]]:
-            name = part.strip()  # stray spaces are reported by _check_text
-            if not name or name in places.canonical:
-                continue
-            if name in places.spellings:
-                canonical = places.spellings[name]
-                problems.append(
-                    Problem(
-                        source,
-                        _where(row, column),
-                        f"'{name}' 是 places.csv 中 '{canonical}' 的简称或别名 (alias)",
-                        f"请写规范名称 '{canonical}'",
-                    )
+    for at, value in cells(records, column, multi=multi):
+        name = value.strip()  # stray spaces are reported by check_text
+        if name in places.canonical:
+            continue
+        if name in places.spellings:
+            canonical = places.spellings[name]
+            problems.append(
+                Problem(
+                    source,
+                    at,
+                    f"'{name}' 是 places.csv 中 '{canonical}' 的简称或别名 (alias)",
+                    f"请写规范名称 '{canonical}'",
                 )
-            else:
-                problems.append(
-                    Problem(
-                        source,
-                        _where(row, column),
-                        f"未知地名 (unknown place) '{name}'{_suggest(name, places.canonical)}",
-                        f"应为 places.csv 中的名称之一：{_choices(places.canonical)}；"
-                        "新地名须先加入 places.csv",
-                    )
+            )
+        else:
+            problems.append(
+                Problem(
+                    source,
+                    at,
+                    f"未知地名 (unknown place) '{name}'{suggest(name, places.canonical)}",
+                    f"应为 places.csv 中的名称之一：{choices(places.canonical)}；"
+                    "新地名须先加入 places.csv",
                 )
+            )
     return problems
 
 
@@ -449,27 +246,9 @@ def _prepare(
     frame: pd.DataFrame, table: str, source: str
 ) -> tuple[list[Problem], set[str], Records]:
     """Column problems, the expected columns present, and the records (absent columns blank)."""
-    problems, present = _check_columns(frame, COLUMNS[table], source)
-    records = _records(frame)
-    for _, rec in records:
-        for column in COLUMNS[table]:
-            rec.setdefault(column, "")
-    return problems, present, records
-
-
-def _by_row(problems: list[Problem]) -> list[Problem]:
-    """Problems in file-row order (header first); a stable sort keeps the check order."""
-
-    def row(problem: Problem) -> int:
-        match = re.match(r"第 (\d+) 行", problem.where)
-        return int(match.group(1)) if match else 0
-
-    return sorted(problems, key=row)
-
-
-def _ordered(table: str, columns: set[str]) -> list[str]:
-    """``columns`` in the file order of ``table``."""
-    return [c for c in COLUMNS[table] if c in columns]
+    columns = COLUMNS[table]
+    present = set(columns) & {str(c) for c in frame.columns}
+    return check_columns(frame, columns, source, strict=True), present, as_records(frame, columns)
 
 
 def _names(frame: pd.DataFrame, column: str = "name") -> list[str]:
@@ -484,21 +263,19 @@ def _names(frame: pd.DataFrame, column: str = "name") -> list[str]:
 def check_industries(frame: pd.DataFrame, *, source: str = "industries.csv") -> list[Problem]:
     """Every problem of an ``industries.csv`` frame read as text."""
     problems, have, records = _prepare(frame, "industries", source)
-    problems += _check_text(
-        records, _ordered("industries", have), _ordered("industries", have), source
-    )
+    problems += check_text(records, COLUMNS["industries"], have, source)
     if "code" in have:
-        problems += _check_pattern(
+        problems += check_pattern(
             records, "code", _CODE, "代码应为 E1–E6（新兴）或 T1–T6（传统）", source
         )
-        problems += _check_unique(records, ["code"], source)
+        problems += check_unique(records, ["code"], source)
     if "slug" in have:
-        problems += _check_pattern(
+        problems += check_pattern(
             records, "slug", _SLUG, "slug 只用小写 ascii 字母、数字和下划线，如 new_energy", source
         )
-        problems += _check_unique(records, ["slug"], source)
+        problems += check_unique(records, ["slug"], source)
     if "group" in have:
-        problems += _check_enum(records, "group", GROUPS, source)
+        problems += check_enum(cells(records, "group"), "group", GROUPS, source)
     if {"code", "group"} <= have:
         for row, rec in records:
             expected = CODE_PREFIX_GROUP.get(rec["code"][:1])
@@ -506,18 +283,18 @@ def check_industries(frame: pd.DataFrame, *, source: str = "industries.csv") -> 
                 problems.append(
                     Problem(
                         source,
-                        _where(row, "group"),
+                        where(row, "group"),
                         f"代码 {rec['code']} 属于{expected}产业，但 group 为 '{rec['group']}'",
                         f"E 开头写 新兴，T 开头写 传统：此行应为 '{expected}'",
                     )
                 )
     if "column" in have:
-        problems += _check_numbers(records, "column", source, integer=True, minimum=1)
-        problems += _check_unique(records, ["column"], source)
+        problems += check_numbers(records, "column", source, integer=True, minimum=1)
+        problems += check_unique(records, ["column"], source)
     for column in ("name", "full_name"):
         if column in have:
-            problems += _check_unique(records, [column], source)
-    return _by_row(problems)
+            problems += check_unique(records, [column], source)
+    return by_row(problems)
 
 
 def check_targets(
@@ -529,20 +306,20 @@ def check_targets(
     """Every problem of an ``industry_targets.csv`` frame; ``industries``: valid names."""
     problems, have, records = _prepare(frame, "targets", source)
     required = {"industry", "metric", "value", "unit", "year", "plan_section"} & have
-    problems += _check_text(
-        records, _ordered("targets", have), _ordered("targets", required), source
-    )
+    problems += check_text(records, COLUMNS["targets"], required, source)
     if "industry" in have:
         problems += _check_industry_refs(records, "industry", industries, source)
     if "value" in have:
-        problems += _check_numbers(records, "value", source)
+        problems += check_numbers(records, "value", source)
     if "year" in have:
-        problems += _check_numbers(records, "year", source, integer=True, minimum=2018)
+        problems += check_numbers(records, "year", source, integer=True, minimum=2018)
     if "qualifier" in have:
-        problems += _check_enum(records, "qualifier", QUALIFIERS, source, optional=True)
+        problems += check_enum(
+            cells(records, "qualifier"), "qualifier", QUALIFIERS, source, optional=True
+        )
     if {"industry", "metric"} <= have:
-        problems += _check_unique(records, ["industry", "metric"], source)
-    return _by_row(problems)
+        problems += check_unique(records, ["industry", "metric"], source)
+    return by_row(problems)
 
 
 def check_subfields(
@@ -559,16 +336,14 @@ def check_subfields(
     """
     problems, have, records = _prepare(frame, "subfields", source)
     required = {"industry", "subfield", "kind", "column", "plan_section"} & have
-    problems += _check_text(
-        records, _ordered("subfields", have), _ordered("subfields", required), source
-    )
+    problems += check_text(records, COLUMNS["subfields"], required, source)
     names = _names(industries)
     if "industry" in have:
         problems += _check_industry_refs(records, "industry", names, source)
     if "kind" in have:
-        problems += _check_enum(records, "kind", SUBFIELD_KINDS, source)
+        problems += check_enum(cells(records, "kind"), "kind", SUBFIELD_KINDS, source)
     if "column" in have:
-        problems += _check_numbers(records, "column", source, integer=True, minimum=1)
+        problems += check_numbers(records, "column", source, integer=True, minimum=1)
     if {"industry", "column"} <= have and {"name", "column"} <= set(industries.columns):
         columns = dict(zip(industries["name"], industries["column"].astype(str), strict=True))
         for row, rec in records:
@@ -577,7 +352,7 @@ def check_subfields(
                 problems.append(
                     Problem(
                         source,
-                        _where(row, "column"),
+                        where(row, "column"),
                         f"{rec['industry']} 的专栏是 {expected}，此行写的是 {rec['column']}",
                         f"改为 {expected}（industries.csv 的 column）",
                     )
@@ -585,8 +360,8 @@ def check_subfields(
     if "core_areas" in have:
         problems += _check_place_refs(records, "core_areas", places, source, multi=True)
     if {"industry", "subfield"} <= have:
-        problems += _check_unique(records, ["industry", "subfield"], source)
-    return _by_row(problems)
+        problems += check_unique(records, ["industry", "subfield"], source)
+    return by_row(problems)
 
 
 def _check_ranks(records: Records, source: str) -> list[Problem]:
@@ -602,7 +377,7 @@ def _check_ranks(records: Records, source: str) -> list[Problem]:
             problems.append(
                 Problem(
                     source,
-                    _where(rows[0][0], "rank"),
+                    where(rows[0][0], "rank"),
                     f"{place} 的 rank 为 {', '.join(found)}",
                     f"按规划原文顺序依次写 {', '.join(expected)}",
                 )
@@ -619,7 +394,7 @@ def _check_mapping_notes(records: Records, industries: Sequence[str], source: st
             problems.append(
                 Problem(
                     source,
-                    _where(row, "mapping_note"),
+                    where(row, "mapping_note"),
                     f"'{term}' 归入 '{industry}'，但没有说明理由",
                     "写明依据的专栏与细分领域，如 '专栏 3 新能源汽车'",
                 )
@@ -637,25 +412,23 @@ def check_priorities(
     """Every problem of a ``priorities.csv`` frame."""
     problems, have, records = _prepare(frame, "priorities", source)
     required = {"place", "rank", "term", "industry"} & have
-    problems += _check_text(
-        records, _ordered("priorities", have), _ordered("priorities", required), source
-    )
+    problems += check_text(records, COLUMNS["priorities"], required, source)
     place_problems = _check_place_refs(records, "place", places, source) if "place" in have else []
     problems += place_problems
     if "industry" in have:
         problems += _check_industry_refs(records, "industry", industries, source)
     if "rank" in have:
-        rank_problems = _check_numbers(records, "rank", source, integer=True, minimum=1)
+        rank_problems = check_numbers(records, "rank", source, integer=True, minimum=1)
         problems += rank_problems
         if "place" in have and not rank_problems and not place_problems:
             problems += _check_ranks(records, source)
     if {"term", "industry", "mapping_note"} <= have:
         problems += _check_mapping_notes(records, industries, source)
     if {"place", "rank"} <= have:
-        problems += _check_unique(records, ["place", "rank"], source)
+        problems += check_unique(records, ["place", "rank"], source)
     if {"place", "term"} <= have:
-        problems += _check_unique(records, ["place", "term"], source)
-    return _by_row(problems)
+        problems += check_unique(records, ["place", "term"], source)
+    return by_row(problems)
 
 
 def _check_levels(records: Records, source: str) -> list[Problem]:
@@ -670,16 +443,16 @@ def _check_levels(records: Records, source: str) -> list[Problem]:
             problems.append(
                 Problem(
                     source,
-                    _where(row, "level"),
+                    where(row, "level"),
                     f"指标 {rec['no']} 分多行，但此行没有 level",
-                    f"填写 {_choices(INDICATOR_LEVELS)} 之一",
+                    f"填写 {choices(INDICATOR_LEVELS)} 之一",
                 )
             )
         elif not split and rec["level"]:
             problems.append(
                 Problem(
                     source,
-                    _where(row, "level"),
+                    where(row, "level"),
                     f"指标 {rec['no']} 只有一行，却写了 level '{rec['level']}'",
                     "只有分级的指标（表1 第 13 项）填写 level，其余留空",
                 )
@@ -696,14 +469,14 @@ def _check_written_values(records: Records, source: str) -> list[Problem]:
     ):
         for row, rec in records:
             match = _LEADING_NUMBER.match(rec[written])
-            value = _parse_number(rec[value_column], integer=False) if rec[value_column] else None
+            value = parse_number(rec[value_column], integer=False) if rec[value_column] else None
             if rec[value_column] and value is None:
-                continue  # reported by _check_numbers
+                continue  # reported by check_numbers
             if match and (value is None or value != float(match.group(1))):
                 problems.append(
                     Problem(
                         source,
-                        _where(row, value_column),
+                        where(row, value_column),
                         f"{written} 写作 '{rec[written]}'，{value_column} 却是 "
                         f"'{rec[value_column]}'",
                         f"填写 {match.group(1)}",
@@ -713,7 +486,7 @@ def _check_written_values(records: Records, source: str) -> list[Problem]:
                 problems.append(
                     Problem(
                         source,
-                        _where(row, value_column),
+                        where(row, value_column),
                         f"{written} '{rec[written]}' 不是数值，{value_column} 却是 "
                         f"'{rec[value_column]}'",
                         "留空",
@@ -726,27 +499,27 @@ def check_indicators(frame: pd.DataFrame, *, source: str = "indicators.csv") -> 
     """Every problem of an ``indicators.csv`` frame (表1)."""
     problems, have, records = _prepare(frame, "indicators", source)
     required = {"no", "category", "indicator", "baseline_2017", "target_2022"} & have
-    problems += _check_text(
-        records, _ordered("indicators", have), _ordered("indicators", required), source
-    )
+    problems += check_text(records, COLUMNS["indicators"], required, source)
     no_problems: list[Problem] = []
     if "no" in have:
-        no_problems = _check_numbers(records, "no", source, integer=True, minimum=1)
+        no_problems = check_numbers(records, "no", source, integer=True, minimum=1)
         problems += no_problems
     if "category" in have:
-        problems += _check_enum(records, "category", INDICATOR_CATEGORIES, source)
+        problems += check_enum(cells(records, "category"), "category", INDICATOR_CATEGORIES, source)
     if "level" in have:
-        problems += _check_enum(records, "level", INDICATOR_LEVELS, source, optional=True)
+        problems += check_enum(
+            cells(records, "level"), "level", INDICATOR_LEVELS, source, optional=True
+        )
         if "no" in have and not no_problems:
             problems += _check_levels(records, source)
     for column in ("baseline_value", "target_value"):
         if column in have:
-            problems += _check_numbers(records, column, source, required=False)
+            problems += check_numbers(records, column, source, required=False)
     if {"baseline_2017", "target_2022", "baseline_value", "target_value"} <= have:
         problems += _check_written_values(records, source)
     if {"no", "level"} <= have:
-        problems += _check_unique(records, ["no", "level"], source, optional=["level"])
-    return _by_row(problems)
+        problems += check_unique(records, ["no", "level"], source, optional=["level"])
+    return by_row(problems)
 
 
 def check_corridors(
@@ -761,16 +534,14 @@ def check_corridors(
     Route ids are checked for form only; that they exist is ``routes.geojson``'s concern.
     """
     problems, have, records = _prepare(frame, "corridors", source)
-    problems += _check_text(
-        records, _ordered("corridors", have), _ordered("corridors", have), source
-    )
+    problems += check_text(records, COLUMNS["corridors"], have, source)
     if "id" in have:
-        problems += _check_enum(records, "id", CORRIDOR_IDS, source)
-        problems += _check_unique(records, ["id"], source)
+        problems += check_enum(cells(records, "id"), "id", CORRIDOR_IDS, source)
+        problems += check_unique(records, ["id"], source)
     if "name" in have:
-        problems += _check_unique(records, ["name"], source)
+        problems += check_unique(records, ["name"], source)
     if "routes" in have:
-        problems += _check_pattern(
+        problems += check_pattern(
             records,
             "routes",
             _ROUTE_ID,
@@ -782,7 +553,7 @@ def check_corridors(
         problems += _check_place_refs(records, "places", places, source, multi=True)
     if "industries" in have:
         problems += _check_industry_refs(records, "industries", industries, source, multi=True)
-    return _by_row(problems)
+    return by_row(problems)
 
 
 # --------------------------------------------------------------------------- reading
@@ -806,21 +577,15 @@ def _locate(path: PathLike | None, table: str) -> Path:
 
 def _read_text(path: Path) -> pd.DataFrame:
     """A CSV as text cells ('' for empty), or the error that says what is wrong with it."""
-    if not path.is_file():
-        raise DataFileNotFoundError(
-            f"找不到数据文件 (file not found): {path} — "
-            f"请确认路径；仓库自带的 geodata/{path.name} 可用 git 恢复，字段见 geodata/SCHEMA.md"
-        )
+    require_file(path)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problem = Problem(
+        raise file_error(
             _display(path),
-            "整个文件 (whole file)",
             f"无法读取为 UTF-8 CSV：{exc}",
             "用 UTF-8 编码、逗号分隔、首行为表头保存",
-        )
-        raise DataValidationError([problem]) from exc
+        ) from exc
 
 
 def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -840,7 +605,7 @@ def _name_column(frame: pd.DataFrame, source: str) -> list[Problem]:
     return [
         Problem(
             source,
-            "第 1 行 表头 (row 1, header)",
+            HEADER,
             "缺少列 name (missing column)：无法核对引用的名称",
             "补上 name 列（表头见 geodata/SCHEMA.md）",
         )

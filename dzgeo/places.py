@@ -26,8 +26,10 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem, raise_if_problems
+from dzgeo._validate import WHOLE_FILE, check_columns, check_enum, file_error, require_file
+from dzgeo.errors import Problem, raise_if_problems
 from dzgeo.settings import DEZHOU_BOUNDS, GEODATA_DIR, METRIC_CRS, STORAGE_CRS
+from dzgeo.vocabulary import split_multi
 
 __all__ = [
     "CITY_ADCODE",
@@ -99,29 +101,11 @@ _FIX_REPROJECT = (
 )
 
 
-# --------------------------------------------------------------------------- paths
+# ------------------------------------------------------------------------- helpers
 
 
 def _default(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else GEODATA_DIR / name
-
-
-def _require_file(path: Path, what: str) -> None:
-    if not path.is_file():
-        raise DataFileNotFoundError(
-            f"{path}: {what} file not found — restore it from git "
-            f"(git checkout -- {path.name}) or pass the right path"
-        )
-
-
-# ------------------------------------------------------------------------- helpers
-
-
-def _split_multi(cell: object) -> list[str]:
-    """Split a ``|``-separated cell into its stripped, non-empty parts."""
-    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-        return []
-    return [part.strip() for part in str(cell).split("|") if part.strip()]
 
 
 def _text(value: object) -> str:
@@ -138,6 +122,7 @@ def _feature_label(i: int, props: Mapping[str, Any]) -> str:
 
 
 def _row_label(row: int, name: str) -> str:
+    """``row 3 (中心城区)``: a place row named like a feature (header = row 1)."""
     return f"row {row}" + (f" ({name})" if name else "")
 
 
@@ -165,24 +150,17 @@ def _outline_area(outline: BaseGeometry | None, margin_m: float) -> tuple[BaseGe
 # --------------------------------------------------------------------- GeoJSON I/O
 
 
-def _load_json(path: Path, what: str) -> dict[str, Any]:
-    _require_file(path, what)
+def _load_json(path: Path) -> dict[str, Any]:
+    require_file(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataValidationError(
-            [Problem(str(path), "file", f"not valid UTF-8 JSON ({exc})", "fix the syntax")]
-        ) from exc
+        raise file_error(str(path), f"not valid UTF-8 JSON ({exc})", "fix the syntax") from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise DataValidationError(
-            [
-                Problem(
-                    str(path),
-                    "file",
-                    "expected a GeoJSON FeatureCollection",
-                    'write {"type": "FeatureCollection", "features": [...]}',
-                )
-            ]
+        raise file_error(
+            str(path),
+            "expected a GeoJSON FeatureCollection",
+            'write {"type": "FeatureCollection", "features": [...]}',
         )
     return doc
 
@@ -217,7 +195,7 @@ def _parse_features(
             )
     features = doc.get("features")
     if not isinstance(features, list):
-        problems.append(Problem(source, "file", "has no 'features' list", "add the features"))
+        problems.append(Problem(source, WHOLE_FILE, "has no 'features' list", "add the features"))
         features = []
     rows: list[dict[str, Any]] = []
     geoms: list[BaseGeometry | None] = []
@@ -327,20 +305,12 @@ def _check_inside(
     ]
 
 
-def _check_enum(source: str, where: str, field: str, value: str, allowed: Sequence[str]) -> list:
-    if value in allowed:
-        return []
-    return [
-        Problem(
-            source,
-            where,
-            f"{field} {value!r} is not one of {', '.join(allowed)}",
-            f"use one of: {', '.join(allowed)}",
-        )
-    ]
-
-
 def _check_unique(source: str, labels: Sequence[str], field: str, values: Sequence[str]) -> list:
+    """Empty or repeated ``values``, a repeat pointing at the feature (row) it repeats.
+
+    Not ``_validate.check_unique``: that one points at a file row and leaves empty cells to
+    ``check_text``; a GeoJSON feature has no file row, and nothing else reports empty ids.
+    """
     seen: dict[str, str] = {}
     problems = []
     for label, value in zip(labels, values, strict=True):
@@ -361,7 +331,7 @@ def _check_unique(source: str, labels: Sequence[str], field: str, values: Sequen
 
 
 def _check_basis(source: str, where: str, precision: str, basis: str) -> list[Problem]:
-    problems = _check_enum(source, where, "precision", precision, PRECISIONS)
+    problems = check_enum([(where, precision)], "precision", PRECISIONS, source)
     if precision == "approximate" and not basis:
         problems.append(
             Problem(
@@ -412,7 +382,7 @@ def validate_counties(
                     "use the 6-digit code 3714xx",
                 )
             )
-        problems += _check_enum(source, label, "kind", row.kind, COUNTY_KINDS)
+        problems += check_enum([(label, row.kind)], "kind", COUNTY_KINDS, source)
         problems += _check_geometry(source, label, row.geometry, _POLYGONAL)
         if expected is not None and row.adcode in expected and expected[row.adcode] != row.name:
             problems.append(
@@ -429,7 +399,7 @@ def validate_counties(
             problems.append(
                 Problem(
                     source,
-                    "file",
+                    WHOLE_FILE,
                     f"lacks the counties {', '.join(missing)}",
                     "rebuild it with scripts/build_counties.py",
                 )
@@ -456,7 +426,7 @@ def validate_city(city: gpd.GeoDataFrame, *, source: str = "city.geojson") -> li
         return [
             Problem(
                 source,
-                "file",
+                WHOLE_FILE,
                 f"has {len(city)} features, expected 1",
                 "rebuild it with scripts/build_counties.py",
             )
@@ -501,16 +471,8 @@ def validate_places(
     -------
     Every problem found.
     """
-    missing = [c for c in PLACE_FIELDS if c not in places.columns]
-    if missing:
-        return [
-            Problem(
-                source,
-                "row 1 (header)",
-                f"missing column(s) {', '.join(missing)}",
-                f"the header must be {','.join(PLACE_FIELDS)}",
-            )
-        ]
+    if missing := check_columns(places, PLACE_FIELDS, source):
+        return missing
     rows = places.to_dict("records")
     labels = [_row_label(i, _text(r["name"])) for i, r in enumerate(rows, start=2)]
     problems = _check_unique(source, labels, "name", [_text(r["name"]) for r in rows])
@@ -522,8 +484,8 @@ def validate_places(
     spellings: dict[str, str] = {}
     for label, r in zip(labels, rows, strict=True):
         name, kind, adcode = _text(r["name"]), _text(r["kind"]), _text(r["adcode"])
-        problems += _check_enum(source, label, "kind", kind, PLACE_KINDS)
-        for spelling in dict.fromkeys([name, _text(r["short"]), *_split_multi(r["aliases"])]):
+        problems += check_enum([(label, kind)], "kind", PLACE_KINDS, source)
+        for spelling in dict.fromkeys([name, _text(r["short"]), *split_multi(r["aliases"])]):
             if spelling and spellings.setdefault(spelling, name) != name:
                 problems.append(
                     Problem(
@@ -534,7 +496,7 @@ def validate_places(
                     )
                 )
         problems += _check_place_adcode(source, label, kind, adcode, county_codes)
-        for member in _split_multi(r["members"]):
+        for member in split_multi(r["members"]):
             if member not in names:
                 problems.append(
                     Problem(
@@ -660,7 +622,7 @@ def validate_zones(
     problems = _check_unique(source, labels, "id", list(zones["id"]))
     problems += _check_unique(source, labels, "name", list(zones["name"]))
     for label, row in zip(labels, zones.itertuples(index=False), strict=True):
-        problems += _check_enum(source, label, "kind", row.kind, ZONE_KINDS)
+        problems += check_enum([(label, row.kind)], "kind", ZONE_KINDS, source)
         allowed = _POLYGONAL if row.kind == "lead_zone" else ("Point", *_POLYGONAL)
         problems += _check_geometry(source, label, row.geometry, allowed)
         problems += _check_basis(source, label, row.precision, row.basis)
@@ -682,7 +644,7 @@ def validate_zones(
                     "name the plan section, e.g. 第二章第三节",
                 )
             )
-        for industry in _split_multi(row.industries):
+        for industry in split_multi(row.industries):
             if industries is not None and industry not in industries:
                 problems.append(
                     Problem(
@@ -725,11 +687,11 @@ def validate_routes(
     problems = _check_unique(source, labels, "id", list(routes["id"]))
     problems += _check_unique(source, labels, "name", list(routes["name"]))
     for label, row in zip(labels, routes.itertuples(index=False), strict=True):
-        problems += _check_enum(source, label, "kind", row.kind, ROUTE_KINDS)
-        problems += _check_enum(source, label, "corridor", row.corridor, CORRIDORS)
+        problems += check_enum([(label, row.kind)], "kind", ROUTE_KINDS, source)
+        problems += check_enum([(label, row.corridor)], "corridor", CORRIDORS, source)
         problems += _check_geometry(source, label, row.geometry, ("LineString",))
         problems += _check_basis(source, label, row.precision, row.basis)
-        if len(_split_multi(row.waypoints)) < 2:
+        if len(split_multi(row.waypoints)) < 2:
             problems.append(
                 Problem(
                     source,
@@ -772,7 +734,7 @@ def read_counties(
     GeoDataFrame (EPSG:4326) with ``adcode``, ``name``, ``kind``, sorted by adcode.
     """
     file = _default(path, "counties_web.geojson" if web else "counties.geojson")
-    frame, problems = _parse_features(_load_json(file, "county"), str(file), COUNTY_FIELDS)
+    frame, problems = _parse_features(_load_json(file), str(file), COUNTY_FIELDS)
     problems += validate_counties(frame, source=str(file))
     return _finish(frame.sort_values("adcode", ignore_index=True), problems, validate)
 
@@ -796,7 +758,7 @@ def read_city(
     One-row GeoDataFrame (EPSG:4326) with ``adcode`` 371400 and ``name`` 德州市.
     """
     file = _default(path, "city_web.geojson" if web else "city.geojson")
-    frame, problems = _parse_features(_load_json(file, "city outline"), str(file), CITY_FIELDS)
+    frame, problems = _parse_features(_load_json(file), str(file), CITY_FIELDS)
     problems += validate_city(frame, source=str(file))
     return _finish(frame, problems, validate)
 
@@ -841,7 +803,7 @@ def read_places(
     (empty string = no value), ``lon``/``lat`` as floats, a Point geometry.
     """
     file = _default(path, "places.csv")
-    _require_file(file, "place table")
+    require_file(file)
     table = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
     if validate:
         if counties is None:
@@ -894,13 +856,13 @@ def read_zones(
     GeoDataFrame (EPSG:4326) with the ``ZONE_FIELDS`` columns, in file order.
     """
     file = _default(path, "zones.geojson")
-    frame, problems = _parse_features(_load_json(file, "zone"), str(file), ZONE_FIELDS)
+    frame, problems = _parse_features(_load_json(file), str(file), ZONE_FIELDS)
     if validate:
         if place_names is None:
             places_file = _default(places_path, "places.csv")
             if places_path is None:
                 places_file = _sibling(file, "places.csv")
-            _require_file(places_file, "place table")
+            require_file(places_file)
             place_names = list(pd.read_csv(places_file, dtype=str, keep_default_na=False)["name"])
         problems += validate_zones(
             frame,
@@ -935,7 +897,7 @@ def read_routes(
     GeoDataFrame (EPSG:4326) with the ``ROUTE_FIELDS`` columns, in file order.
     """
     file = _default(path, "routes.geojson")
-    frame, problems = _parse_features(_load_json(file, "route"), str(file), ROUTE_FIELDS)
+    frame, problems = _parse_features(_load_json(file), str(file), ROUTE_FIELDS)
     if validate:
         problems += validate_routes(frame, source=str(file), outline=_outline_beside(file, outline))
     return _finish(frame, problems, validate)

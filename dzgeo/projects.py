@@ -16,7 +16,20 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import MultiPoint, Point
 
-from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem, raise_if_problems
+from dzgeo._validate import (
+    as_records,
+    by_row,
+    cells,
+    check_columns,
+    check_enum,
+    check_pattern,
+    check_unique,
+    choices,
+    file_error,
+    require_file,
+    where,
+)
+from dzgeo.errors import Problem, raise_if_problems
 from dzgeo.settings import STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
@@ -53,23 +66,18 @@ def read_projects(path: str | Path) -> pd.DataFrame:
     Geometry in a GeoJSON is ignored: a project is placed by its ``place``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileNotFoundError(
-            f"{path}: 找不到项目文件 (file not found) — 请检查路径，支持 CSV、XLSX、GeoJSON"
-        )
+    require_file(path, "项目文件", "请检查路径，支持 CSV、XLSX、GeoJSON")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise DataValidationError(
-            [Problem(str(path), "文件", f"不支持的格式“{suffix}”",
-                     "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON")]
-        )  # fmt: skip
+        raise file_error(
+            str(path), f"不支持的格式“{suffix}”", "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON"
+        )
     try:
         frame = _read_table(path, suffix)
     except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
-        raise DataValidationError(
-            [Problem(str(path), "文件", f"无法读取：{exc}",
-                     "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名")]
-        ) from exc  # fmt: skip
+        raise file_error(
+            str(path), f"无法读取：{exc}", "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名"
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in COLUMNS:
         if column not in frame.columns and column not in REQUIRED:
@@ -100,75 +108,53 @@ def validate_projects(frame: pd.DataFrame, vocab: Vocabulary, *, source: str) ->
     to the industry), places (names or aliases in places.csv), place provenance
     (stated / inferred with a basis / unplaced at 德州市 with a reason).
     """
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        return [
-            Problem(
-                source,
-                "表头",
-                f"缺少必需的列：{', '.join(missing)}",
-                f"请在首行加入列 {', '.join(REQUIRED)}",
-            )
-        ]
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for position, row in enumerate(frame.to_dict("records")):
-        where = f"第 {position + 2} 行 (row {position + 2})"
-        problems += [Problem(source, where, msg, fix) for msg, fix in _row_problems(row, vocab)]
-        ident = str(row.get("id", ""))
-        if ident and ident in seen:
-            problems.append(
-                Problem(
-                    source,
-                    where,
-                    f"id “{ident}” 与第 {seen[ident]} 行重复",
-                    "每个项目须有唯一的 id",
-                )
-            )
-        seen.setdefault(ident, position + 2)
-    return problems
+    if missing := check_columns(frame, COLUMNS, source, required=REQUIRED):
+        return missing
+    rows = as_records(frame, COLUMNS)
+    problems = [
+        Problem(source, where(row, column), message, fix)
+        for row, rec in rows
+        for column, message, fix in _row_problems(rec, vocab)
+    ]
+    problems += check_pattern(rows, "id", ID_PATTERN, "id 只用字母、数字和 - _ .", source)
+    problems += check_unique(rows, ["id"], source)
+    for column, allowed in (("place_source", PLACE_SOURCES), ("place_basis_kind", BASIS_KINDS)):
+        problems += check_enum(cells(rows, column), column, allowed, source, optional=True)
+    return by_row(problems)
 
 
-def _row_problems(row: dict, vocab: Vocabulary) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    ident, name, industry = row.get("id", ""), row.get("name", ""), row.get("industry", "")
-    if not ident:
-        out.append(("缺少 id", "请填写唯一的项目编号，如 E3-001"))
-    elif not ID_PATTERN.match(ident):
-        out.append((f"id “{ident}” 含有空格或特殊字符", "id 只用字母、数字和 - _ ."))
-    if not name:
-        out.append(("缺少项目名称 name", "请填写项目名称"))
-    if not industry:
-        out.append(("缺少产业 industry", "应为：" + "、".join(vocab.industries)))
-    elif industry not in vocab.industries:
-        out.append((f"未知产业“{industry}”", "应为：" + "、".join(vocab.industries)))
-    else:
-        subfield = row.get("subfield", "")
-        if subfield and subfield not in vocab.subfields[industry]:
-            choices = "、".join(vocab.subfields[industry]) or "（留空）"
-            out.append((f"细分领域“{subfield}”不属于{industry}", f"应为：{choices}"))
-    out += _place_problems(row, vocab)
-    return out
-
-
-def _place_problems(row: dict, vocab: Vocabulary) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    places = split_multi(row.get("place", ""))
-    if not places:
-        out.append(("缺少地点 place", f"请填写县市区或园区名称；无法确定时填 {CITY} 并注明原因"))
+def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str, str]]:
+    """(column, message, fix) of one row's empty, unknown and unexplained cells."""
+    industries, places = choices(vocab.industries), split_multi(row["place"])
+    empty = {
+        "id": ("缺少 id", "请填写唯一的项目编号，如 E3-001"),
+        "name": ("缺少项目名称 name", "请填写项目名称"),
+        "industry": ("缺少产业 industry", f"应为：{industries}"),
+        "place": ("缺少地点 place", f"请填写县市区或园区名称；无法确定时填 {CITY} 并注明原因"),
+    }
+    out = [(column, *empty[column]) for column in REQUIRED if not row[column]]
+    industry, subfield = row["industry"], row["subfield"]
+    if industry and industry not in vocab.industries:
+        out.append(("industry", f"未知产业“{industry}”", f"应为：{industries}"))
+    elif industry and subfield and subfield not in vocab.subfields[industry]:
+        allowed = choices(vocab.subfields[industry]) or "（留空）"
+        out.append(("subfield", f"细分领域“{subfield}”不属于{industry}", f"应为：{allowed}"))
     for place in places:
         if vocab.resolve_place(place) is None:
-            out.append((f"未知地点“{place}”", "应为：" + "、".join(vocab.places)))
-    source = row.get("place_source", "")
-    if source and source not in PLACE_SOURCES:
-        out.append((f"place_source “{source}” 无效", "应为 stated、inferred 或 unplaced"))
-    kind = row.get("place_basis_kind", "")
-    if kind and kind not in BASIS_KINDS:
-        out.append((f"place_basis_kind “{kind}” 无效", "应为 plan 或 outside，或留空"))
-    if source == "inferred" and not (row.get("place_basis") and kind):
-        out.append(("推断的地点缺少依据", "请填写 place_basis 及 place_basis_kind (plan/outside)"))
-    if source == "unplaced" and (places != [CITY] or not row.get("place_basis")):
-        out.append(("未定位项目应放在德州市并说明原因", f"place 填 {CITY}，place_basis 写原因"))
+            out.append(("place", f"未知地点“{place}”", f"应为：{choices(vocab.places)}"))
+    source, basis = row["place_source"], row["place_basis"]
+    if source == "inferred" and not (basis and row["place_basis_kind"]):
+        out.append(
+            (
+                "place_basis",
+                "推断的地点缺少依据",
+                "请填写 place_basis 及 place_basis_kind (plan/outside)",
+            )
+        )
+    if source == "unplaced" and (places != [CITY] or not basis):
+        out.append(
+            ("place", "未定位项目应放在德州市并说明原因", f"place 填 {CITY}，place_basis 写原因")
+        )
     return out
 
 

@@ -15,6 +15,20 @@ STORAGE_CRS = "EPSG:4326"
 #: CGCS2000 / 3-degree Gauss-Kruger CM 117E, which covers all of Dezhou.
 METRIC_CRS = "EPSG:4548"
 
+#: The 11 county-level units of Dezhou (德州市 371400), by adcode.
+COUNTY_ADCODES = (
+    "371402",
+    "371403",
+    "371422",
+    "371423",
+    "371424",
+    "371425",
+    "371426",
+    "371427",
+    "371428",
+    "371481",
+    "371482",
+)
 #: Dezhou's rough bounding box in WGS 84 (lon_min, lat_min, lon_max, lat_max), with margin.
 DEZHOU_BOUNDS = (115.7, 36.4, 117.8, 38.1)
 #: Official area of Dezhou, km².

@@ -38,21 +38,8 @@ from shapely.geometry.base import BaseGeometry
 from dzgeo.coords import METRIC_CRS, STORAGE_CRS, gcj02_to_wgs84, transform_geometry
 from dzgeo.geojson import feature_collection_text
 from dzgeo.places import CITY_ADCODE
-from dzgeo.settings import GEODATA_DIR
+from dzgeo.settings import COUNTY_ADCODES, GEODATA_DIR
 
-ADCODES = (
-    "371402",
-    "371403",
-    "371422",
-    "371423",
-    "371424",
-    "371425",
-    "371426",
-    "371427",
-    "371428",
-    "371481",
-    "371482",
-)
 #: Simplification tolerance of the web version, metres in EPSG:4548.
 WEB_TOLERANCE_M = 150.0
 PRECISION = 6
@@ -74,9 +61,9 @@ def county_names(places_csv: Path = GEODATA_DIR / "places.csv") -> dict[str, str
 
 
 def read_source(folder: Path) -> list[BaseGeometry]:
-    """The 11 GCJ-02 county geometries, in ``ADCODES`` order."""
+    """The 11 GCJ-02 county geometries, in ``COUNTY_ADCODES`` order."""
     geoms = []
-    for adcode in ADCODES:
+    for adcode in COUNTY_ADCODES:
         doc = json.loads((folder / f"{adcode}.geojson").read_text(encoding="utf-8"))
         geoms.append(shape(doc))
     return geoms
@@ -133,7 +120,10 @@ def build(outdir: Path) -> dict[str, object]:
     web = _round(shapely.transform(simple, lambda c: np.column_stack(inv.transform(*c.T))))
 
     outputs: dict[str, tuple[list[dict], list[BaseGeometry]]] = {}
-    props = [{"adcode": a, "name": names[a], "kind": KIND_BY_SUFFIX[names[a][-1]]} for a in ADCODES]
+    props = [
+        {"adcode": a, "name": names[a], "kind": KIND_BY_SUFFIX[names[a][-1]]}
+        for a in COUNTY_ADCODES
+    ]
     city_props = [{"adcode": CITY_ADCODE, "name": "德州市"}]
     for suffix, geoms in (("", full), ("_web", web)):
         if not shapely.is_valid(geoms).all() or not shapely.coverage_is_valid(geoms):

@@ -25,21 +25,8 @@ from dzgeo.places import (
     read_routes,
     read_zones,
 )
-from dzgeo.settings import METRIC_CRS, OFFICIAL_AREA_KM2, REPO_ROOT
+from dzgeo.settings import COUNTY_ADCODES, METRIC_CRS, OFFICIAL_AREA_KM2, REPO_ROOT
 
-ADCODES = [
-    "371402",
-    "371403",
-    "371422",
-    "371423",
-    "371424",
-    "371425",
-    "371426",
-    "371427",
-    "371428",
-    "371481",
-    "371482",
-]
 BUILT = ["counties.geojson", "counties_web.geojson", "city.geojson", "city_web.geojson"]
 
 
@@ -64,7 +51,7 @@ def _overlap_and_gap_km2(counties: gpd.GeoDataFrame, city: gpd.GeoDataFrame) -> 
 def test_counties_are_the_eleven_valid_units(web: bool, places_path: Path) -> None:
     counties = read_counties(web=web)
     assert counties.crs.to_epsg() == 4326
-    assert list(counties["adcode"]) == ADCODES
+    assert list(counties["adcode"]) == list(COUNTY_ADCODES)
     assert counties.geometry.is_valid.all()
     assert set(counties.geom_type) == {"MultiPolygon"}
     table = pd.read_csv(places_path, dtype=str, keep_default_na=False)

@@ -29,22 +29,9 @@ from dzgeo.planparse import (
     run_at,
     split_runs,
 )
+from dzgeo.projects import COLUMNS
 from dzgeo.settings import GEODATA_DIR, PLAN_TEXT
 
-COLUMNS = [
-    "id",
-    "name",
-    "industry",
-    "subfield",
-    "category",
-    "place",
-    "place_source",
-    "place_basis",
-    "place_basis_kind",
-    "enterprise",
-    "plan_section",
-    "plan_text",
-]
 ID_RE = re.compile(r"^([ET][1-6])-(\d{3})$")
 SOURCES = {"stated", "inferred", "unplaced"}
 BASIS_KINDS = {"plan", "outside"}
@@ -129,7 +116,7 @@ def load_rows(geodata_dir: Path) -> list[Row]:
     for path in files:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
-            assert reader.fieldnames == COLUMNS, (
+            assert reader.fieldnames == list(COLUMNS), (
                 f"{path.name}: header is {reader.fieldnames}, expected {COLUMNS}"
             )
             for n, row in enumerate(reader, start=2):
