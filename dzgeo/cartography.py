@@ -511,7 +511,7 @@ class LabelPlacer:
             start = (ax_px + (ex - ax_px) * frac, ay_px + (ey - ay_px) * frac)
         to_data = self.ax.transData.inverted()
         (x0, y0), (x1, y1) = to_data.transform([start, (ex, ey)])
-        line = Line2D([x0, x1], [y0, y1], color="#555555", linewidth=0.5, zorder=28)
+        line = Line2D([x0, x1], [y0, y1], color="#555555", linewidth=0.5, zorder=24)
         self.ax.add_line(line)
         return line
 

@@ -26,6 +26,7 @@ the Streamlit app may call :func:`render` from several sessions at once.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import math
@@ -253,7 +254,7 @@ def _new_page(
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     w_in, h_in = fig.get_size_inches()
-    k = min(w_in, h_in) / (210 / 25.4)
+    k = PAPERS[paper][0] / 210
     margin = 9 / 25.4 * k
     header = 17 / 25.4 * k
     footer = (3.2 * footer_lines + 2) / 25.4 * k
@@ -338,18 +339,20 @@ def _header_footer(page: _Page, title: str, subtitle: str, notes: Sequence[str])
         y += 3.2 / 25.4 * page.k
 
 
-def _wrap_notes(page: _Page, parts: Sequence[str], width_in: float) -> list[str]:
-    """Join ``parts`` with '；' into lines no wider than ``width_in`` at the note size."""
-    renderer = page.figure.canvas.get_renderer()
-    props = page.fp(6.2)
+def _wrap_notes(font: CjkFont, k: float, parts: Sequence[str], width_in: float) -> list[str]:
+    """Join ``parts`` with '；' into lines no wider than ``width_in`` at the note size.
+
+    Measured on a tiny 72-dpi figure (text widths in points do not depend on the DPI),
+    so the page itself is laid out once, with the footer height already known.
+    """
+    fig = Figure(figsize=(1, 1), dpi=72)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    props = font.properties(6.2 * k)
     lines: list[str] = []
     current = ""
     for part in parts:
         trial = f"{current}；{part}" if current else part
-        if (
-            current
-            and _text_width(page.figure, trial, props, renderer) > width_in * page.figure.dpi
-        ):
+        if current and _text_width(fig, trial, props, renderer) > width_in * 72:
             lines.append(current + "；")
             current = part
         else:
@@ -581,6 +584,8 @@ class MapFigure:
         The 11 county names, as labelled.
     dropped
         Optional labels left out for lack of room (route names only, in practice).
+    legend_ax
+        The legend panel.
     """
 
     figure: Figure
@@ -593,6 +598,7 @@ class MapFigure:
     font: CjkFont
     county_names: list[str] = field(default_factory=list)
     dropped: list[Label] = field(default_factory=list)
+    legend_ax: Axes | None = None
 
     def save(self, fmt: str, *, dpi: int) -> bytes:
         """The figure as ``fmt`` bytes (png, pdf or svg)."""
@@ -691,10 +697,11 @@ class _MapBuilder:
             *self.schematic_parts(),
             "比例尺按 EPSG:4548 量算；指北针指向真北（与坐标网格北相差不到 1°）",
         ]
-        # Two passes: the footer height depends on how the notes wrap.
-        probe = _new_page(self.geo, self.font, self.paper, self.orientation, self.dpi, 3)
-        w_in = probe.figure.get_figwidth() - 2 * 9 / 25.4 * probe.k
-        notes = _wrap_notes(probe, notes_parts, w_in)
+        # The footer height depends on how the notes wrap, so wrap them first.
+        short, long = PAPERS[self.paper]
+        k = short / 210
+        width_mm = long if self.orientation == "landscape" else short
+        notes = _wrap_notes(self.font, k, notes_parts, (width_mm - 2 * 9 * k) / 25.4)
         page = _new_page(self.geo, self.font, self.paper, self.orientation, self.dpi, len(notes))
         title, subtitle = self.title(), self.subtitle()
         _header_footer(page, title, subtitle, notes)
@@ -730,6 +737,7 @@ class _MapBuilder:
             self.font,
             list(self.geo.counties["name"]),
             placer.dropped,
+            page.legend_ax,
         )
 
     def _furniture_corners(self, page: _Page) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -1312,7 +1320,14 @@ def render(
     """
     fmt = check_request(kind, fmt, paper, orientation, dpi)
     figure = build_figure(layers, kind=kind, flt=flt, paper=paper, orientation=orientation, dpi=dpi)
-    return figure.save(fmt, dpi=dpi)
+    try:
+        return figure.save(fmt, dpi=dpi)
+    finally:
+        # A figure is a web of reference cycles holding a full-page raster (35 MB for
+        # A4 at 300 dpi); collect it now rather than let a set of 13 pile up.
+        figure.figure.clear()
+        del figure
+        gc.collect()
 
 
 def format_for(path: str | Path, fmt: str | None) -> str:

@@ -240,6 +240,19 @@ def _check_layout(fig: MapFigure, county_names: list[str]) -> None:
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, lab.key
         assert frame.y0 <= box.y0 and box.y1 <= frame.y1, lab.key
         assert not any(box.overlaps(f) for f in furniture), lab.key
+    # The legend stays in its panel, its rows apart; headings and notes stay off both.
+    legend = fig.legend_ax
+    assert legend is not None
+    panel = legend.get_window_extent(renderer)
+    rows = [t.get_window_extent(renderer) for t in legend.texts if t.get_text()]
+    assert rows
+    for row in rows:
+        assert panel.x0 - 0.5 <= row.x0 and row.x1 <= panel.x1 + 0.5
+        assert panel.y0 - 0.5 <= row.y0 and row.y1 <= panel.y1 + 0.5
+    assert overlapping_pairs(rows) == []
+    for text in fig.figure.texts:
+        box = text.get_window_extent(renderer)
+        assert not box.overlaps(frame) and not box.overlaps(panel), text.get_text()
     # Nothing is clipped: every text lies on the page.
     page = fig.figure.bbox
     for text in fig.figure.findobj(Text):
@@ -297,11 +310,20 @@ def test_projects_map_counts_match_the_filter(layers: Layers, projects_fig: MapF
     assert placed == sum(len(split_multi(p)) for p in located["place"])
 
 
-def test_core_areas_of_the_selected_industry_are_starred(projects_fig: MapFigure) -> None:
-    # 专栏 3: 新能源汽车 has 齐河、乐陵 among its 核心区.
-    keys = {lab.key for lab in projects_fig.labels if lab.artists or lab.draw_symbol}
-    starred = [k for k in keys if any(p in k for p in ("齐河", "乐陵"))]
-    assert starred, keys
+def test_core_areas_of_the_selected_industry_are_starred(
+    layers: Layers, projects_fig: MapFigure
+) -> None:
+    from dzgeo.vocabulary import split_multi
+
+    subs = layers.subfields[layers.subfields["industry"] == "新能源"]
+    core = {p for cell in subs["core_areas"] for p in split_multi(cell)}
+    assert {"齐河县", "乐陵市"} <= core  # 专栏 3: 新能源汽车
+    starred = {
+        lab.key.split(":", 1)[1]
+        for lab in projects_fig.labels
+        if any(getattr(a, "get_marker", lambda: "")() == "*" for a in lab.artists)
+    }
+    assert starred == core
 
 
 def test_an_empty_selection_still_makes_a_map(layers: Layers) -> None:
@@ -441,3 +463,21 @@ def test_scale_factor_of_the_projection_is_negligible() -> None:
     for lon in (115.7, 117.8):
         factors = proj.get_factors(lon, 37.2)
         assert math.isclose(factors.meridional_scale, 1.0, rel_tol=3e-4)
+
+
+def test_concurrent_renders_do_not_mix_settings(layers: Layers, county_names: list[str]) -> None:
+    """The app may render from several sessions at once; rcParams are global."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [
+        {"kind": "layout", "fmt": "pdf"},
+        {"kind": "projects", "flt": TEXTILES, "fmt": "svg"},
+        {"kind": "projects", "flt": NEW_ENERGY, "fmt": "png", "dpi": 72},
+    ]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda job: render(layers, **job), jobs))
+    pages, text = _pdf_text(results[0])
+    assert pages == 1 and all(name in text for name in county_names)
+    assert ET.fromstring(results[1]).tag.endswith("svg")
+    with Image.open(io.BytesIO(results[2])) as image:
+        assert image.size == staticmap.paper_pixels("A4", "landscape", 72)
