@@ -7,6 +7,7 @@ ground length. Sizes given in points are converted with :func:`metres_per_point`
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -95,7 +96,7 @@ class ScaleBar:
 
     def endpoints_lonlat(self, crs: str = METRIC_CRS) -> tuple[tuple[float, float], ...]:
         """The bar's two ends as WGS 84 lon/lat (for a geodesic check)."""
-        to_lonlat = Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
+        to_lonlat = _transformer(crs, STORAGE_CRS)
         xs, ys = to_lonlat.transform([self.x0, self.x1], [self.y, self.y])
         return tuple(zip(xs, ys, strict=True))
 
@@ -161,6 +162,11 @@ def draw_scale_bar(
     return ScaleBar(length, left, left + length, base, segments, tuple(artists))
 
 
+@functools.lru_cache(maxsize=8)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def grid_convergence_deg(x: float, y: float, crs: str = METRIC_CRS) -> float:
     """Angle from grid north to true north at projected point (x, y), degrees clockwise.
 
@@ -168,8 +174,8 @@ def grid_convergence_deg(x: float, y: float, crs: str = METRIC_CRS) -> float:
     lies slightly east (clockwise) of grid north: about +0.75° at Dezhou's north-west
     corner, under 1° everywhere in the city.
     """
-    to_lonlat = Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
-    to_xy = Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
+    to_lonlat = _transformer(crs, STORAGE_CRS)
+    to_xy = _transformer(STORAGE_CRS, crs)
     lon, lat = to_lonlat.transform(x, y)
     nx, ny = to_xy.transform(lon, lat + 0.05)
     return math.degrees(math.atan2(nx - x, ny - y))

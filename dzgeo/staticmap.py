@@ -215,7 +215,9 @@ def _draw_polygon(ax: Axes, geom: BaseGeometry, **kwargs: object) -> list[Artist
             ]
         )
         patch = mpl.patches.PathPatch(MplPath(verts, codes), **kwargs)
-        artists.append(ax.add_patch(patch))
+        # add_artist, not add_patch: the limits are fixed, and updating them from
+        # thousands of vertices is most of the drawing time.
+        artists.append(ax.add_artist(patch))
     return artists
 
 
