@@ -109,7 +109,7 @@ def _keep_known(
             if value not in kept:
                 kept.append(value)
         else:
-            notices.append(f"已忽略未知{label}“{value}”（可选：{'、'.join(known)}）")
+            notices.append(f"未知{label}“{value}”（可选：{'、'.join(known)}）")
     return tuple(kept)
 
 
@@ -126,16 +126,18 @@ def parse_view_state(
     for key in raw:
         if key not in known_keys:
             notices.append(f"已忽略未知参数“{key}”")
-    flt = _filter_from(raw, vocab, notices)
-    view = _one_of(_values(raw, "view"), VIEWS, "视图", notices)
-    basemap = _one_of(_values(raw, "basemap"), BASEMAPS, "底图", notices)
+    problems: list[str] = []
+    flt = _filter_from(raw, vocab, problems)
+    view = _one_of(_values(raw, "view"), VIEWS, "视图", problems)
+    basemap = _one_of(_values(raw, "basemap"), BASEMAPS, "底图", problems)
+    notices += [p if p.startswith("关键词") else f"已忽略{p}" for p in problems]
     return ViewState(flt, view, basemap), notices
 
 
 def _one_of(values: list[str], allowed: Sequence[str], label: str, notices: list[str]) -> str:
     kept = _keep_known(values[:1], allowed, label, notices)
     if len(values) > 1:
-        notices.append(f"{label}只取一个值，已忽略“{'、'.join(values[1:])}”")
+        notices.append(f"多余的{label}“{'、'.join(values[1:])}”（{label}只取一个值）")
     return kept[0] if kept else allowed[0]
 
 
