@@ -11,18 +11,19 @@ run, for the benchmark).
 
 from __future__ import annotations
 
-import html
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dzgeo import style, tables, webmap
+from dzgeo import tables, webmap
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
     BASEMAPS,
@@ -77,6 +78,17 @@ def cached_projects(_layers: Layers, path: str, flt: ProjectFilter) -> gpd.GeoDa
     return apply_filter(_layers.projects, flt, _layers.vocab)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, pd.DataFrame]:
+    """The tables shown for ``flt``: projects, 表1 and the 12 industries."""
+    projects = cached_projects(_layers, path, flt)
+    return {
+        "projects": tables.project_table(projects),
+        "indicators": tables.indicator_panel(_layers.indicators),
+        "industries": tables.industry_panel(_layers.industries, projects, _layers.vocab),
+    }
+
+
 def widget_query() -> dict[str, list[str] | str]:
     """The widgets' values in URL-parameter form."""
     state = st.session_state
@@ -117,12 +129,27 @@ def init_from_url(layers: Layers) -> None:
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     state, notices = parse_view_state(raw, layers.vocab)
     set_widgets(state)
+    st.session_state.w_tianditu = os.environ.get("DZGEO_TIANDITU_KEY", "")
     st.session_state.dz_initial = state
     st.session_state.dz_notices = notices
 
 
-def sidebar(layers: Layers) -> tuple[ViewState, str]:
-    """The sidebar widgets; returns the view state and the 天地图 key."""
+def current_state(layers: Layers) -> tuple[ViewState, str]:
+    """The view state and the 天地图 key held by the widgets (read before drawing them)."""
+    vocab = layers.vocab
+    options = allowed_subfields(
+        vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
+    )
+    # a sub-field of an industry no longer chosen is dropped, not an error
+    st.session_state.w_subfields = [s for s in st.session_state.w_subfields if s in options]
+    state, _ = parse_view_state(widget_query(), vocab)
+    key = st.session_state.get("w_tianditu", "") if state.basemap == "tianditu" else ""
+    return state, key
+
+
+def sidebar(layers: Layers) -> None:
+    """The sidebar widgets. Drawn after the map, so the map reaches the browser first;
+    their values are already in the session state when a run starts."""
     vocab = layers.vocab
     sb = st.sidebar
     sb.header("视图与筛选")
@@ -144,23 +171,19 @@ def sidebar(layers: Layers) -> tuple[ViewState, str]:
     options = allowed_subfields(
         vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
     )
-    st.session_state.w_subfields = [s for s in st.session_state.w_subfields if s in options]
     sb.multiselect("细分领域", options, key="w_subfields", placeholder="全部（随所选产业收窄）")
     sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市")
     sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100)
     sb.button("清除筛选", on_click=clear_filter, use_container_width=True)
     sb.divider()
     sb.selectbox("底图", BASEMAPS, key="w_basemap", format_func=lambda b: webmap.BASEMAP_LABELS[b])
-    key = ""
     if st.session_state.w_basemap == "tianditu":
-        key = sb.text_input(
+        sb.text_input(
             "天地图密钥（tk）",
-            value=os.environ.get("DZGEO_TIANDITU_KEY", ""),
+            key="w_tianditu",
             type="password",
             help="在天地图开放平台申请；只在本次会话中使用，不写入网址",
         )
-    state, _ = parse_view_state(widget_query(), vocab)
-    return state, key
 
 
 def sync_url(state: ViewState) -> None:
@@ -171,18 +194,19 @@ def sync_url(state: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def industry_chips(counts: dict[str, int], vocab_groups: dict[str, str]) -> str:
-    """Per-industry counts as coloured chips (names escaped)."""
-    chips = []
-    for name, n in counts.items():
-        radius = "50%" if vocab_groups.get(name) == "新兴" else "2px"
-        chips.append(
-            f'<span style="display:inline-flex;align-items:center;gap:4px;margin:0 12px 4px 0;'
-            f'{"opacity:.45;" if n == 0 else ""}">'
-            f'<i style="display:inline-block;width:11px;height:11px;border-radius:{radius};'
-            f'background:{style.industry_color(name)}"></i>{html.escape(name)} <b>{n}</b></span>'
-        )
-    return '<div style="font-size:0.9rem;line-height:1.6">' + "".join(chips) + "</div>"
+def md_escape(text: str) -> str:
+    """``text`` with Markdown's special characters escaped, to show it literally."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$&])", r"\\\1", text)
+
+
+def count_line(counts: dict[str, int], groups: dict[str, str]) -> str:
+    """Per-industry counts as one Markdown line, grouped 新兴 / 传统 (zeros left out)."""
+    parts = []
+    for group in GROUPS:
+        items = [f"{name} {n}" for name, n in counts.items() if groups[name] == group and n]
+        if items:
+            parts.append(f"{group}：" + " · ".join(items))
+    return "　".join(parts) if parts else "各产业均无"
 
 
 def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame, key: str) -> None:
@@ -234,17 +258,15 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame, k
         )
 
 
-def panels(layers: Layers, projects: gpd.GeoDataFrame) -> None:
+def panels(shown: dict[str, pd.DataFrame]) -> None:
     """表1 and the 12 industries."""
     tab1, tab2, tab3 = st.tabs(["表1 主要指标", "十二大产业", "说明"])
     with tab1:
         st.caption("2017 年基期与 2022 年目标（规划第二章第二节表1）；“变化”为目标与基期之比")
-        st.dataframe(tables.indicator_panel(layers.indicators), hide_index=True)
+        st.dataframe(shown["indicators"], hide_index=True, height=_height(shown["indicators"]))
     with tab2:
         st.caption("各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）")
-        st.dataframe(
-            tables.industry_panel(layers.industries, projects, layers.vocab), hide_index=True
-        )
+        st.dataframe(shown["industries"], hide_index=True, height=_height(shown["industries"]))
     with tab3:
         st.markdown(
             "- **布局**视图按轴带联动给区县着色：蓝为新兴产业集聚轴，橙为传统产业升级带，"
@@ -257,12 +279,25 @@ def panels(layers: Layers, projects: gpd.GeoDataFrame) -> None:
         )
 
 
+def _height(frame: pd.DataFrame, rows: int = 25) -> int:
+    """Pixel height showing up to ``rows`` rows of ``frame`` without inner scrolling."""
+    return 38 + 35 * min(len(frame), rows)
+
+
 def main() -> None:
     """One run of the app."""
+    started = time.perf_counter()
     st.set_page_config(page_title="德州新旧动能转换规划地图", page_icon="🗺️", layout="wide")
-    if os.environ.get("DZGEO_RUN_LOG"):
-        with Path(os.environ["DZGEO_RUN_LOG"]).open("a", encoding="utf-8") as fh:
-            fh.write(f"{time.time():.3f}\n")
+    try:
+        page()
+    finally:
+        if os.environ.get("DZGEO_RUN_LOG"):  # the benchmark counts and times script runs
+            with Path(os.environ["DZGEO_RUN_LOG"]).open("a", encoding="utf-8") as fh:
+                fh.write(f"{time.time():.3f},{time.perf_counter() - started:.4f}\n")
+
+
+def page() -> None:
+    """The page's content."""
     path = os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR))
     try:
         layers = load_layers(path)
@@ -270,7 +305,7 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     init_from_url(layers)
-    state, key = sidebar(layers)
+    state, key = current_state(layers)
     sync_url(state)
 
     st.title(TITLE)
@@ -286,10 +321,10 @@ def main() -> None:
     projects = cached_projects(layers, path, state.filter)
     counts = tables.industry_counts(projects, layers.vocab)
     st.markdown(
-        f"**{html.escape(state.filter.describe())}** — 符合条件的重点项目 "
-        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个）"
+        f"**{md_escape(state.filter.describe())}** — 符合条件的重点项目 "
+        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个）  \n"
+        + count_line(counts, layers.vocab.industries)
     )
-    st.markdown(industry_chips(counts, layers.vocab.industries), unsafe_allow_html=True)
 
     parts = webmap.build_map(
         cached_base(layers, path, state.basemap),
@@ -306,13 +341,16 @@ def main() -> None:
         layer_control=parts.control,
     )
 
+    shown = cached_tables(layers, path, state.filter)
     st.subheader("重点项目")
     if len(projects):
-        st.dataframe(tables.project_table(projects), hide_index=True)
+        st.dataframe(shown["projects"], hide_index=True)
     else:
         st.info(tables.EMPTY_MESSAGE)
+    st.caption("下载符合条件的项目（表格、GeoJSON）、离线网页地图或简报图：")
     download_row(layers, state, projects, key)
-    panels(layers, projects)
+    panels(shown)
+    sidebar(layers)
 
 
 main()

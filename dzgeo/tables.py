@@ -100,10 +100,12 @@ def county_industry_counts(
         return out
     pairs = pd.DataFrame(
         {
-            "county": _text_col(projects, "counties").map(lambda v: sorted(set(split_multi(v)))),
+            "county": _text_col(projects, "counties").str.split("|"),
             "industry": _text_col(projects, "industry"),
         }
     ).explode("county")
+    pairs["county"] = pairs["county"].str.strip()
+    pairs = pairs.reset_index().drop_duplicates(["index", "county"])  # once per county
     pairs = pairs[pairs["county"].isin(out.keys())]
     for (county, industry), n in pairs.groupby(["county", "industry"]).size().items():
         out[str(county)][str(industry)] = int(n)

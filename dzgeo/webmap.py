@@ -40,7 +40,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dzgeo import style
-from dzgeo.coords import to_gcj02
+from dzgeo.coords import to_gcj02, wgs84_to_gcj02
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.published import Layers
 from dzgeo.settings import REPO_ROOT
@@ -68,6 +68,10 @@ MIN_ZOOM, MAX_ZOOM = 7, 16
 FIT_PAD_RIGHT = 260
 #: Roughly how far (degrees of latitude) a label below a place point reaches.
 LABEL_DROP_DEG = 0.06
+#: Decimals of a degree kept in map geometry (5 ≈ 1 m: finer than a pixel at zoom 16).
+MAP_DECIMALS = 5
+#: Name under which the base map stores the county geometry for the view's fill layer.
+COUNTY_STORE = "counties"
 #: Project coordinates travel as integers of this many degrees (≈ 1 m).
 COORD_STEP = 1e-5
 
@@ -132,7 +136,7 @@ def basemap_tiles(basemap: str, *, tianditu_key: str = "") -> list[TileSpec]:
 class Part:
     """One call into ``dzmap.js``: ``dzmap.<kind>(payload, options)``; both JSON text."""
 
-    kind: Literal["geo", "labels", "projects", "legend"]
+    kind: Literal["store", "geo", "labels", "projects", "legend"]
     payload: str
     options: str = "{}"
 
@@ -177,15 +181,24 @@ class MapParts:
 # ----------------------------------------------------------------------------- helpers
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def script_json(value: Any) -> str:
-    """JSON text safe inside an HTML ``<script>`` element and a folium template.
+    """JSON text safe inside an HTML ``<script>`` element and a folium (Jinja) template.
 
     ``<``, ``>``, ``&`` and ``'`` only occur inside JSON strings, so replacing them with
-    ``\\u`` escapes keeps the value and stops any ``</script>`` or template break-out.
+    ``\\u`` escapes keeps the value and stops any ``</script>`` break-out. Braces inside
+    strings are escaped too, so that data can never open a Jinja ``{{ }}``/``{% %}``
+    block when folium renders the page (structural JSON never writes ``{{``).
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char in "<>&'\u2028\u2029":
         text = text.replace(char, f"\\u{ord(char):04x}")
+    if "{" in text[1:-1] or "}" in text[1:-1]:
+        text = _JSON_STRING.sub(
+            lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text
+        )
     return text
 
 
@@ -230,7 +243,7 @@ def _features(frame: gpd.GeoDataFrame, props: Sequence[dict[str, Any]]) -> dict[
     for geom, prop in zip(frame.geometry.values, props, strict=True):
         if geom is None or geom.is_empty:
             continue
-        rounded = shapely.transform(geom, lambda xy: np.round(xy, 6))
+        rounded = shapely.transform(geom, lambda xy: np.round(xy, MAP_DECIMALS))
         feats.append(
             {"type": "Feature", "properties": prop, "geometry": shapely.geometry.mapping(rounded)}
         )
@@ -265,6 +278,18 @@ def _geo(frame: gpd.GeoDataFrame, props: Sequence[dict[str, Any]], **options: An
     return Part("geo", script_json(_features(frame, props)), script_json(options))
 
 
+def _store(name: str, frame: gpd.GeoDataFrame) -> Part:
+    """Keep ``frame``'s geometries in the page under ``name`` (see :func:`_geo_ref`)."""
+    geoms = [feature["geometry"] for feature in _features(frame, [{}] * len(frame))["features"]]
+    return Part("store", script_json(geoms), script_json({"name": name}))
+
+
+def _geo_ref(name: str, props: Sequence[dict[str, Any]], **options: Any) -> Part:
+    """A GeoJSON layer over geometries stored by the base map, so that a view change
+    sends only styles and texts, not the county outlines again."""
+    return Part("geo", script_json({"ref": name, "props": list(props)}), script_json(options))
+
+
 def view_token(state: ViewState) -> str:
     """A short stable id of a view state (the map marks itself with it when updated)."""
     text = json.dumps(state.to_query(), ensure_ascii=False, sort_keys=True)
@@ -284,8 +309,9 @@ def base_layers(layers: Layers, basemap: str = "none") -> BaseLayers:
         Overlay(
             "区县界线",
             (
-                _geo(
-                    _shifted(layers.counties_web, basemap),
+                _store(COUNTY_STORE, _shifted(layers.counties_web, basemap)),
+                _geo_ref(
+                    COUNTY_STORE,
                     [_line_style(style.COUNTY_LINE_COLOR, 1.2)] * len(layers.counties_web),
                     interactive=False,
                     pane="overlayPane",
@@ -568,10 +594,13 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
                     "fillOpacity": 0.85,
                 },
                 "_t": _county_tip(row, counts, state.view),
-                "_p": _county_popup(row, counts, flt),
+                "_p": _county_popup(row, counts, flt, list(layers.vocab.industries)),
             }
         )
-    fill = Overlay(fill_name, (_geo(counties, props, pane="dzFill", sticky=True, highlight=True),))
+    fill = Overlay(
+        fill_name,
+        (_geo_ref(COUNTY_STORE, props, pane="dzFill", sticky=True, highlight=True),),
+    )
     labels = Overlay(
         "区县名称",
         (Part("labels", script_json(_county_labels(layers, counties, per_county, state))),),
@@ -633,20 +662,29 @@ def _core_areas(cell: object) -> str:
     return "；".join(f"{_esc(ind)}：{_esc('、'.join(subs))}" for ind, subs in grouped.items())
 
 
-def _county_popup(row: Mapping[str, Any], counts: Mapping[str, int], flt: ProjectFilter) -> str:
-    corridors = {"axis": "新兴产业集聚轴", "belt": "传统产业升级带"}
-    belong = "、".join(corridors[c] for c in split_multi(row.get("corridors")) if c in corridors)
-    via = _text(row.get("corridor_via"))
-    if belong and via and via != row.get("name"):
-        belong += f"（经{via}）"
-    per_ind = [f"{_esc(k)} {v}" for k, v in counts.items() if k and v]
+def _corridor_membership(row: Mapping[str, Any]) -> str:
+    """轴带联动 of a county: ``新兴产业集聚轴（经中心城区）`` when it belongs through an area."""
+    names = {"axis": "新兴产业集聚轴", "belt": "传统产业升级带"}
+    parts = []
+    for item in split_multi(row.get("corridor_via")):
+        corridor, _, via = item.partition("：")
+        parts.append(corridor + (f"（经{via}）" if via and via != row.get("name") else ""))
+    if not parts:
+        parts = [names[c] for c in split_multi(row.get("corridors")) if c in names]
+    return "；".join(parts)
+
+
+def _county_popup(
+    row: Mapping[str, Any], counts: Mapping[str, int], flt: ProjectFilter, order: Sequence[str]
+) -> str:
+    per_ind = [f"{_esc(k)} {counts[k]}" for k in order if counts.get(k)]
     total = int(counts.get("", 0))
     scope = "" if flt.is_empty() else "符合筛选的"
     projects = f"{scope}共 {total} 个" + (f"：{'；'.join(per_ind)}" if per_ind else "")
     return _popup(
         f"{_text(row.get('name'))}",
         [
-            ("轴带联动", _esc(belong) or "—"),
+            ("轴带联动", _esc(_corridor_membership(row)) or "—"),
             ("多点突破", _priorities(row)),
             ("区内园区", _join(row.get("zone_priorities"), "；")),
             ("核心区", _core_areas(row.get("core_areas"))),
@@ -667,30 +705,31 @@ def _county_labels(
     places = layers.places.set_index("name")
     seat_lon = pd.to_numeric(counties["name"].map(places["lon"]), errors="coerce")
     seat_lat = pd.to_numeric(counties["name"].map(places["lat"]), errors="coerce")
-    seats = _shifted(
-        gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(seat_lon.fillna(0.0), seat_lat.fillna(0.0)),
-            crs=counties.crs,
-        ),
-        state.basemap,
+    seat_lon = seat_lon.to_numpy(dtype=float, copy=True)
+    seat_lat = seat_lat.to_numpy(dtype=float, copy=True)
+    known = np.isfinite(seat_lon) & np.isfinite(seat_lat)
+    if state.basemap == "amap" and known.any():
+        seat_lon[known], seat_lat[known] = wgs84_to_gcj02(seat_lon[known], seat_lat[known])
+    inside = known & shapely.contains_xy(
+        counties.geometry.values, np.nan_to_num(seat_lon), np.nan_to_num(seat_lat)
     )
     obstacles = _place_points(layers, state.basemap)
     others = obstacles[: len(obstacles) // 2]  # the points themselves, not the drops
+    names = counties["name"].astype(str).tolist()
+    adcodes = counties["adcode"].astype(str).tolist()
+    terms = counties["priority_terms"].tolist()
     rows = []
-    for i, row in enumerate(counties.to_dict("records")):
-        name = _esc(row.get("name"))
+    for i, name in enumerate(names):
         if state.view == "项目":
-            n = int(per_county.get(_text(row.get("adcode")), {}).get("", 0))
-            sub = f"{n} 个项目"
+            sub = f"{int(per_county.get(adcodes[i], {}).get('', 0))} 个项目"
         else:
-            sub = _esc(" · ".join(split_multi(row.get("priority_terms"))))
-        seat = seats.geometry.iloc[i]
-        if np.isfinite(seat_lon.iloc[i]) and row["geometry"].contains(seat):
-            y, x = seat.y, seat.x
+            sub = _esc(" · ".join(split_multi(terms[i])))
+        if inside[i]:
+            y, x = float(seat_lat[i]), float(seat_lon[i])
             cls = "dz-label-above" if _crowded_below(x, y, others) else "dz-label-below"
         else:
-            y, x, cls = lat[i], lon[i], ""
-        rows.append([round(y, 5), round(x, 5), f"<b>{name}</b><small>{sub}</small>", cls])
+            y, x, cls = float(lat[i]), float(lon[i]), ""
+        rows.append([round(y, 5), round(x, 5), f"<b>{_esc(name)}</b><small>{sub}</small>", cls])
     return rows
 
 
@@ -737,7 +776,7 @@ def project_payload(
         "y0": y0,
         "x": np.rint((lon - x0) / COORD_STEP).astype(np.int64).tolist(),
         "y": np.rint((lat - y0) / COORD_STEP).astype(np.int64).tolist(),
-        "i": [industries.index(i) for i in frame["industry"].astype(str)] if len(frame) else [],
+        "i": pd.Categorical(_col(frame, "industry"), categories=industries).codes.tolist(),
         "n": _col(frame, "name").tolist(),
         "id": _col(frame, "id").tolist(),
     }
@@ -767,13 +806,13 @@ def _col(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _industry_groups(frame: pd.DataFrame, industries: Sequence[str]) -> dict[str, str]:
+    """Group (新兴/传统) of each industry: from the data, else from the palette's order."""
     groups: dict[str, str] = {}
     if len(frame) and "group" in frame.columns:
-        for ind, grp in zip(frame["industry"].astype(str), frame["group"].astype(str), strict=True):
-            groups.setdefault(ind, grp)
-    defaults = dict.fromkeys(list(style.INDUSTRY_COLORS)[:6], "新兴") | dict.fromkeys(
-        list(style.INDUSTRY_COLORS)[6:], "传统"
-    )
+        firsts = frame[["industry", "group"]].astype(str).drop_duplicates("industry")
+        groups = dict(zip(firsts["industry"], firsts["group"], strict=True))
+    names = list(style.INDUSTRY_COLORS)
+    defaults = dict.fromkeys(names[:6], "新兴") | dict.fromkeys(names[6:], "传统")
     return {i: groups.get(i) or defaults.get(i, "") for i in industries}
 
 
@@ -874,6 +913,24 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
 # ------------------------------------------------------------------------ folium glue
 
 
+class RawElement(Element):
+    """Text that goes into the page as it is.
+
+    branca wraps a rendered script in ``Element(text)``, which compiles the text as a
+    Jinja template: slow for large payloads, and a data text holding ``{{ }}`` would be
+    evaluated. This element is never compiled.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawElement"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text itself."""
+        return self.text
+
+
 class DzCall(MacroElement):
     """``dzmap.<kind>(payload, options).addTo(parent)`` in the map script."""
 
@@ -893,6 +950,11 @@ class DzCall(MacroElement):
         self.kind = part.kind
         self.payload = part.payload
         self.options = part.options
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script to the figure without compiling it (see :class:`RawElement`)."""
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
 
 
 class DzSetup(MacroElement):
@@ -936,12 +998,12 @@ def build_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=9,
         tiles=None,
-        min_zoom=MIN_ZOOM,
-        max_zoom=MAX_ZOOM,
         zoom_snap=0.25,
         zoom_delta=0.5,
         font_size="13px",
     )
+    # folium hands min/max zoom to its own tile layer only; with no tiles, tell the map
+    fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
     fmap.default_js = (
         [(Path(p).stem, f"{SERVED_PREFIX}/{p}") for p in JS_ASSETS] if assets == "served" else []
     )
@@ -1026,7 +1088,7 @@ def standalone_html(layers: Layers, state: ViewState, *, tianditu_key: str = "")
         tianditu_key=tianditu_key,
         assets="inline",
     )
-    parts.map.get_root().header.add_child(Element(inline_assets()), name="dz_assets", index=0)
+    parts.map.get_root().header.add_child(RawElement(inline_assets()), name="dz_assets", index=0)
     title = f"德州市新旧动能转换重点项目地图 — {state.filter.describe()}（{state.view}视图）"
     return render_html(parts, title=title)
 

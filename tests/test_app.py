@@ -109,11 +109,26 @@ def test_hostile_parameters_never_crash():
     assert len(widget(at, "text_input", "w_text").value) <= 100
 
 
+def test_search_text_is_shown_literally():
+    at = run({"q": "[点我](javascript:alert(1)) **粗**"})
+    assert not at.exception
+    line = summary(at)
+    assert "\\[点我\\]\\(javascript:alert\\(1\\)\\)" in line
+    assert "\\*\\*粗\\*\\*" in line
+
+
 def test_empty_result_says_so():
     at = run({"q": "没有这个项目的名字"})
     assert not at.exception
     assert any(i.value == "没有符合条件的项目" for i in at.info)
     assert "**0** 个" in summary(at)
+
+
+@pytest.mark.parametrize("basemap", ["osm", "amap"])
+def test_tile_basemaps_run(basemap):
+    at = run({"basemap": basemap, "view": "项目"})
+    assert not at.exception
+    assert widget(at, "selectbox", "w_basemap").value == basemap
 
 
 def test_tianditu_without_key_warns(monkeypatch):

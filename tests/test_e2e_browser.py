@@ -221,6 +221,21 @@ def test_a_copied_url_reproduces_the_view(app_server, offline, layers):
     assert offline.blocked == []
 
 
+def test_tile_basemap_offline_still_draws_every_vector_layer(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(f"{url}/?basemap=amap")
+    drawn = wait_for_map(page)
+    assert drawn["n"] == len(layers.projects)
+    frame = map_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() >= len(layers.counties_web)
+    assert "GCJ-02" in frame.inner_text(".dz-legend")
+    page.wait_for_timeout(500)
+    hosts = {urlparse(u).hostname or "" for u in offline.blocked}
+    assert hosts and all(h.endswith("autonavi.com") for h in hosts), hosts  # only the tiles
+    assert offline.errors == []
+
+
 def test_pan_zoom_runs_nothing_and_a_filter_runs_once(app_server, offline):
     url, log = app_server
     page = offline.page

@@ -110,6 +110,15 @@ def test_amap_shifts_every_overlay_to_gcj02(layers):
     assert shifted["y0"] + shifted["y"][0] * webmap.COORD_STEP == pytest.approx(float(gy), abs=2e-5)
     base, amap = webmap.base_layers(layers, "none"), webmap.base_layers(layers, "amap")
     assert amap.bounds[0][1] - base.bounds[0][1] == pytest.approx(0.006, abs=0.002)
+    for view in ("布局", "项目"):
+        plain_labels = json.loads(
+            webmap.view_layers(layers, ViewState(view=view)).overlays[1].parts[0].payload
+        )
+        state = ViewState(view=view, basemap="amap")
+        labels = json.loads(webmap.view_layers(layers, state).overlays[1].parts[0].payload)
+        assert [r[2] for r in labels] == [r[2] for r in plain_labels]
+        shift = np.array([r[1] for r in labels]) - np.array([r[1] for r in plain_labels])
+        assert np.allclose(shift, 0.006, atol=0.002)
 
 
 def test_large_payloads_are_packed_and_small(layers):
@@ -174,6 +183,22 @@ def test_data_text_is_escaped_everywhere(layers):
     assert data["n"][0] == XSS
 
 
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% for x in y %}", "{# c #}", "}}{{"])
+def test_data_cannot_open_a_template_block(layers, text):
+    projects = layers.projects.copy()
+    projects.loc[projects.index[0], "name"] = f"X{text}Y"
+    zones = layers.zones.copy()
+    zones.loc[zones.index[0], "role"] = f"X{text}Y"
+    evil = dataclasses.replace(layers, projects=projects, zones=zones)
+    html = webmap.standalone_html(evil, ViewState())
+    assert "X49Y" not in html and f"X{text}Y" not in html
+    data = decode(webmap.project_payload(projects))
+    assert data["n"][0] == f"X{text}Y"
+    escaped = webmap.script_json(f"X{text}Y")
+    assert escaped[1:-1] in html
+    assert json.loads(escaped) == f"X{text}Y"
+
+
 def test_base_map_is_the_same_for_every_filter(layers):
     base = webmap.base_layers(layers, "none")
     scripts = []
@@ -212,10 +237,12 @@ def test_empty_result_draws_an_empty_layer(layers):
 def test_county_popups_tell_priorities_core_areas_and_projects(layers):
     view = webmap.view_layers(layers, ViewState())
     fills = json.loads(view.overlays[0].parts[0].payload)
+    assert fills["ref"] == webmap.COUNTY_STORE  # the outlines come from the base map
+    assert len(fills["props"]) == len(layers.counties_web)
     by_name = {}
-    for feature in fills["features"]:
-        title = re.search(r"<h4>(.*?)</h4>", feature["properties"]["_p"]).group(1)
-        by_name[title] = feature["properties"]["_p"]
+    for props in fills["props"]:
+        title = re.search(r"<h4>(.*?)</h4>", props["_p"]).group(1)
+        by_name[title] = props["_p"]
     assert set(by_name) == set(layers.counties_web["name"])
     ningjin = by_name["宁津县"]
     assert "智能电梯" in ningjin and "核心区" in ningjin and "重点项目" in ningjin

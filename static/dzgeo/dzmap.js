@@ -43,9 +43,26 @@
     return JSON.parse(fflate.strFromU8(fflate.unzlibSync(bytes)));
   };
 
-  /** A GeoJSON layer whose features carry _s (style), _t (tooltip) and _p (popup HTML). */
+  /** Keep geometries for later layers ({ref: name, props: [...]}); an empty layer. */
+  dz.data = dz.data || {};
+  dz.store = function (geometries, opts) {
+    dz.data[opts.name] = geometries;
+    return L.layerGroup();
+  };
+
+  /** A GeoJSON layer whose features carry _s (style), _t (tooltip) and _p (popup HTML);
+   * ``data`` is a FeatureCollection or {ref, props}: stored geometries with new properties. */
   dz.geo = function (data, opts) {
     opts = opts || {};
+    if (data && data.ref) {
+      var geoms = dz.data[data.ref] || [];
+      data = {
+        type: "FeatureCollection",
+        features: geoms.map(function (g, i) {
+          return { type: "Feature", geometry: g, properties: data.props[i] || {} };
+        }),
+      };
+    }
     var interactive = opts.interactive !== false;
     return L.geoJSON(data, {
       pane: opts.pane || "overlayPane",
@@ -73,7 +90,7 @@
         var p = f.properties;
         if (!interactive) return;
         if (p._t) layer.bindTooltip(p._t, { sticky: !!opts.sticky, className: "dz-tip" });
-        if (p._p) layer.bindPopup(p._p, { maxWidth: 360, className: "dz-popup" });
+        if (p._p) layer.bindPopup(p._p, { maxWidth: 360, className: "dz-popup", autoPanPadding: [60, 20] });
         if (opts.highlight && layer.setStyle) {
           layer.on("mouseover", function () {
             layer.setStyle({ weight: 3, color: "#111" });
@@ -245,7 +262,7 @@
             });
             m.bindPopup(function () {
               return popupHtml(d, i);
-            }, { maxWidth: 360, className: "dz-popup" });
+            }, { maxWidth: 360, className: "dz-popup", autoPanPadding: [60, 20] });
           }
           group.addLayer(m);
         });
@@ -254,7 +271,8 @@
         var map = this._map;
         var d = this._d;
         var zoom = this._index.getClusterExpansionZoom(c.properties.cluster_id);
-        if (zoom <= map.getMaxZoom() && zoom > map.getZoom()) {
+        var maxZoom = Math.min(map.getMaxZoom(), opts.maxZoom || 16);
+        if (zoom <= maxZoom && zoom > map.getZoom()) {
           map.flyTo(ll, zoom, { duration: 0.4 });
           return;
         }
@@ -268,12 +286,23 @@
         });
         var more = c.properties.point_count > leaves.length ? "<p class=\"dz-note\">仅列出前 " + leaves.length + " 个</p>" : "";
         var div = L.DomUtil.create("div", "dz-pop dz-list");
-        div.innerHTML = "<h4>此处 " + c.properties.point_count + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
+        var list = "<h4>此处 " + c.properties.point_count + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
+        div.innerHTML = list;
+        var popup = L.popup({ maxWidth: 380, maxHeight: 320, className: "dz-popup", autoPanPadding: [60, 20] });
         L.DomEvent.on(div, "click", function (e) {
           var li = e.target.closest("li[data-i]");
-          if (li) div.innerHTML = popupHtml(d, Number(li.getAttribute("data-i")));
+          var back = e.target.closest(".dz-back");
+          if (!li && !back) return;
+          // swap the content after the click has bubbled: a detached target would make
+          // the map take it for a click outside the popup and close it
+          setTimeout(function () {
+            div.innerHTML = li
+              ? '<span class="dz-back">‹ 返回列表</span>' + popupHtml(d, Number(li.getAttribute("data-i")))
+              : list;
+            popup.update();
+          }, 0);
         });
-        L.popup({ maxWidth: 380, maxHeight: 320, className: "dz-popup" }).setLatLng(ll).setContent(div).openOn(map);
+        popup.setLatLng(ll).setContent(div).openOn(map);
       },
     });
     return new Layer();
