@@ -1,17 +1,21 @@
 """Time the interactive map; run by hand, prints figures.
 
-    python benchmarks/bench_app.py [--sizes real 5000 50000] [--no-browser] [--trials 5]
+    python benchmarks/bench_app.py [--sizes real 5000 50000] [--no-browser] [--trials 5] [--floor]
 
 1. Map build, in Python, for the real projects and synthetic 5,000 / 50,000 projects:
    seconds for the base layers (once per basemap), the view layers (once per view
    state), the folium assembly + render, and the bytes of the page the browser gets
    (assets linked) and of the standalone page (assets inlined).
 2. In headless Chromium (Debian's), with the app served by ``streamlit run app.py`` and
-   every non-local request aborted: page open to map ready (cold: first visit after
-   the server starts, so it includes reading the layers; warm: a second visit), a
-   filter change to the map updated, pan and zoom (time until the projects layer has
-   redrawn), and the number of script runs per interaction (the app appends a line to
-   ``DZGEO_RUN_LOG`` per run).
+   every host but the local server unresolvable (offline; request interception is not
+   used because it turns the HTTP cache off): page open to map ready (cold: first visit
+   after the server starts, so it includes reading the layers; warm: a later visit),
+   the projects layer's own build time in the page ("layer", ms: unpack, cluster index,
+   first draw), a filter change to the map updated, the script's own run time, pan and
+   zoom (time until the projects layer has redrawn), and the number of script runs per
+   interaction (the app appends a line to ``DZGEO_RUN_LOG`` per run). ``--floor`` adds
+   the same figures for a page holding only the map and one filter: what Streamlit and
+   streamlit-folium cost by themselves.
 
 Synthetic projects are random points inside the counties carrying real project rows
 (names suffixed, so their length is realistic); they are written to a temporary
@@ -129,13 +133,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(layers_dir: Path, run_log: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its URL once /_stcore/health answers."""
+def served(layers_dir: Path, run_log: Path, app: Path = REPO / "app.py") -> Iterator[str]:
+    """``streamlit run <app>`` on a free port; yields its URL once /_stcore/health answers."""
     port = _free_port()
     env = {**os.environ, "DZGEO_LAYERS_DIR": str(layers_dir), "DZGEO_RUN_LOG": str(run_log)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port)],
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+         "--server.port", str(port), "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -202,13 +207,43 @@ def _pick(page, label: str, text: str) -> None:
     page.get_by_role("option", name=text).first.wait_for()
 
 
-def bench_browser(layers_dir: Path, label: str, trials: int) -> None:
-    """Browser figures for one layers folder."""
+#: The floor: the same map and one sidebar filter, nothing else on the page, so the
+#: time Streamlit and streamlit-folium take by themselves shows next to the app's.
+FLOOR_APP = """
+import os, time
+from pathlib import Path
+import streamlit as st
+from streamlit_folium import st_folium
+from dzgeo import webmap
+from dzgeo.filters import ProjectFilter, ViewState
+from dzgeo.published import read_layers
+
+start = time.perf_counter()
+layers = st.cache_resource(read_layers)(os.environ["DZGEO_LAYERS_DIR"])
+chosen = st.sidebar.multiselect("产业", list(layers.vocab.industries))
+state = ViewState(ProjectFilter(industries=tuple(chosen)))
+base = st.cache_resource(lambda b: webmap.base_layers(layers, b))("none")
+view = st.cache_resource(lambda s: webmap.view_layers(layers, s))(state)
+parts = webmap.build_map(base, view)
+st_folium(parts.map, key="m", height=700, use_container_width=True, returned_objects=[],
+          feature_group_to_add=parts.overlays, layer_control=parts.control)
+with Path(os.environ["DZGEO_RUN_LOG"]).open("a") as fh:
+    fh.write(f"{time.time():.3f},{time.perf_counter() - start:.4f}\\n")
+"""
+
+
+def bench_browser(layers_dir: Path, label: str, trials: int, *, floor: bool = False) -> None:
+    """Browser figures for one layers folder (``floor``: the bare map page instead)."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "runs.log"
-        with served(layers_dir, log) as url, sync_playwright() as pw:
+        app = REPO / "app.py"
+        if floor:
+            app = Path(tmp) / "floor.py"
+            app.write_text(FLOOR_APP, encoding="utf-8")
+            (Path(tmp) / "static").symlink_to(REPO / "static")
+        with served(layers_dir, log, app) as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1440, "height": 1100})
             cold, page, _ = _open(context, url)
@@ -220,6 +255,7 @@ def bench_browser(layers_dir: Path, label: str, trials: int) -> None:
                 warm_times.append(t)
                 if len(warm_times) < trials:
                     page.close()
+            layer_ms = _map_frame(page).evaluate("window.dzReady.ms")
             page.wait_for_timeout(500)
 
             changes, change_runs, run_seconds = [], [], []
@@ -256,7 +292,8 @@ def bench_browser(layers_dir: Path, label: str, trials: int) -> None:
         return f"{statistics.median(values) * 1000:7.0f}"
 
     print(
-        f"{label:>8} | {cold:6.2f} | {statistics.median(warm_times):6.2f} | {runs_open:>4} | "
+        f"{label:>8} | {cold:6.2f} | {statistics.median(warm_times):6.2f} | {layer_ms:5.0f} | "
+        f"{runs_open:>4} | "
         f"{ms(changes)} | {statistics.median(change_runs):>4} | {ms(run_seconds)} | "
         f"{statistics.median(moves['pan']):6.1f} | {statistics.median(moves['in']):6.1f} | "
         f"{statistics.median(moves['out']):6.1f} | {pan_runs:>4}"
@@ -281,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=["real", "5000", "50000"])
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument(
+        "--floor", action="store_true", help="also time a page with only the map (real data)"
+    )
     args = parser.parse_args(argv)
 
     from dzgeo.published import read_layers
@@ -301,11 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_browser:
         return 0
     print("\nHeadless Chromium, network blocked (open: s; filter change: ms; pan/zoom: ms)")
-    print("     set |   cold |   warm | runs |  filter | runs |  script |    pan", end="")
+    print("     set |   cold |   warm | layer | runs |  filter | runs |  script |    pan", end="")
     print(" | zoom+1 | zoom-1 | runs")
     with tempfile.TemporaryDirectory() as tmp:
         for size, projects in sets.items():
             bench_browser(_layers_dir(LAYERS_DIR, projects, Path(tmp)), size, args.trials)
+        if args.floor:
+            bench_browser(LAYERS_DIR, "floor", args.trials, floor=True)
     return 0
 
 

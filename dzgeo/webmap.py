@@ -611,7 +611,7 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
         Part(
             "projects",
             script_json(project_payload(projects, basemap=state.basemap, anchor=anchor)),
-            script_json({"token": token, "maxZoom": MAX_ZOOM}),
+            script_json({"token": token, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}),
         )
     ]
     n_city = int((_col(projects, "located") == "city").sum())

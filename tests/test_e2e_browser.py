@@ -43,6 +43,20 @@ COUNT_JS = """() => {
 }"""
 
 
+PIE_CHECK_JS = """() => {
+  const index = window.dzmap.lastProjects._index;
+  const bad = [];
+  for (let z = 0; z <= 17; z++) {
+    for (const c of index.getClusters([-180, -85, 180, 85], z)) {
+      if (!c.properties.cluster) continue;
+      const sum = c.properties.a.reduce((x, y) => x + y, 0);
+      if (sum !== c.properties.point_count) bad.push([z, sum, c.properties.point_count]);
+    }
+  }
+  return bad;
+}"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -260,6 +274,24 @@ def test_pan_zoom_runs_nothing_and_a_filter_runs_once(app_server, offline):
     assert runs(log) == before + 1, "a filter change should run the script exactly once"
 
 
+def test_downloads_of_the_filtered_projects(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(f"{url}/?industry=%E6%96%B0%E6%9D%90%E6%96%99")  # 新材料
+    wait_for_map(page)
+    expected = int(layers.industries.set_index("name").loc["新材料", "projects"])
+    files = {}
+    for label in ("CSV", "离线网页", "简报图 PNG"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label, exact=True).click()
+        files[label] = Path(info.value.path()).read_bytes()
+    csv = files["CSV"].decode("utf-8-sig").splitlines()
+    assert files["CSV"].startswith(b"\xef\xbb\xbf") and len(csv) == expected + 1
+    assert b"dzmap.projects(" in files["离线网页"] and b"<script src=" not in files["离线网页"]
+    assert files["简报图 PNG"].startswith(b"\x89PNG")
+    assert offline.blocked == [] and offline.errors == []
+
+
 def test_standalone_page_is_offline_and_escapes_data(tmp_path, offline, layers):
     projects = layers.projects.copy()
     projects.loc[projects.index[0], "name"] = XSS
@@ -271,6 +303,7 @@ def test_standalone_page_is_offline_and_escapes_data(tmp_path, offline, layers):
     page.goto(path.as_uri())
     page.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=30_000)
     assert page.evaluate(COUNT_JS)["n"] == len(projects)
+    assert page.evaluate(PIE_CHECK_JS) == [], "cluster pies must add up to their counts"
 
     only = tmp_path / "one.html"
     only.write_text(

@@ -40,7 +40,9 @@
     var bin = atob(payload.packed);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return JSON.parse(fflate.strFromU8(fflate.unzlibSync(bytes)));
+    var raw = fflate.unzlibSync(bytes);
+    var text = window.TextDecoder ? new TextDecoder("utf-8").decode(raw) : fflate.strFromU8(raw);
+    return JSON.parse(text);
   };
 
   /** Keep geometries for later layers ({ref: name, props: [...]}); an empty layer. */
@@ -206,6 +208,7 @@
           }
           this._index = new Supercluster({
             radius: opts.radius || 48,
+            minZoom: opts.minZoom || 0, // no cluster trees below the map's own minimum
             maxZoom: opts.maxZoom || 16,
             map: function (props) {
               var a = new Array(nInd).fill(0);
@@ -213,12 +216,19 @@
               return { a: a };
             },
             reduce: function (acc, props) {
+              // Supercluster starts a cluster from a shallow copy of its first child:
+              // take a private copy of the counts before adding, or the child changes too
+              if (acc.own !== acc) {
+                acc.a = acc.a.slice();
+                acc.own = acc;
+              }
               for (var k = 0; k < nInd; k++) acc.a[k] += props.a[k];
             },
           }).load(pts);
         }
         this._group = L.layerGroup().addTo(map);
         this._map = map;
+        dz.lastProjects = this; // for tests and the benchmark
         map.on("moveend", this._draw, this);
         this._draw();
         var el = map.getContainer();
