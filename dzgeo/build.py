@@ -23,7 +23,7 @@ from dzgeo import catalog, places
 from dzgeo.errors import DataValidationError, Problem, raise_if_problems
 from dzgeo.geojson import write_geojson
 from dzgeo.projects import check_projects, locate_projects
-from dzgeo.published import GPKG_NAME
+from dzgeo.published import GPKG_NAME, PROJECT_FIELDS
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR, METRIC_CRS, STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, build_vocabulary, split_multi
 
@@ -243,12 +243,7 @@ def build_zones(data: GeoData) -> gpd.GeoDataFrame:
 
 def build_projects(data: GeoData) -> gpd.GeoDataFrame:
     """Projects at their place, in id order, with the published columns."""
-    columns = [
-        "id", "name", "industry", "group", "subfield", "category", "place", "counties",
-        "place_source", "place_basis", "place_basis_kind", "enterprise", "plan_section",
-        "plan_text", "located",
-    ]  # fmt: skip
-    projects = data.projects[[*columns, "geometry"]]
+    projects = data.projects[[*PROJECT_FIELDS, "geometry"]]
     return projects.sort_values("id", ignore_index=True)
 
 

@@ -21,6 +21,24 @@ GEO_LAYERS = ("city", "counties", "counties_web", "zones", "corridors", "routes"
 #: Published tables.
 TABLES = ("industries", "subfields", "places", "priorities", "indicators")
 GPKG_NAME = "dezhou-plan.gpkg"
+#: Fields of layers/projects.geojson, in order (downloads keep the same order).
+PROJECT_FIELDS = (
+    "id",
+    "name",
+    "industry",
+    "group",
+    "subfield",
+    "category",
+    "place",
+    "counties",
+    "place_source",
+    "place_basis",
+    "place_basis_kind",
+    "enterprise",
+    "plan_section",
+    "plan_text",
+    "located",
+)
 
 
 @dataclass(frozen=True)

@@ -15,26 +15,11 @@ import pandas as pd
 import shapely
 
 from dzgeo.geojson import feature_collection_text
+from dzgeo.published import PROJECT_FIELDS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
-#: Columns of a project download, in order (the fields of layers/projects.geojson).
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "industry",
-    "group",
-    "subfield",
-    "category",
-    "place",
-    "counties",
-    "place_source",
-    "place_basis",
-    "place_basis_kind",
-    "enterprise",
-    "plan_section",
-    "plan_text",
-    "located",
-)
+#: Columns of a project download, in order: the fields of layers/projects.geojson.
+EXPORT_COLUMNS = PROJECT_FIELDS
 PLACE_SOURCE_LABELS = {"stated": "规划明确", "inferred": "推定", "unplaced": "未指明"}
 #: Display columns of the project table: field -> Chinese header.
 DISPLAY_COLUMNS = {
