@@ -23,7 +23,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dzgeo import tables, webmap
+from dzgeo import tables
+from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
     BASEMAPS,
@@ -34,9 +35,9 @@ from dzgeo.filters import (
     apply_filter,
     parse_view_state,
 )
-from dzgeo.published import Layers, read_layers
 from dzgeo.settings import LAYERS_DIR
 from dzgeo.vocabulary import GROUPS
+from dzgeo.web import views as webmap
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = "《德州市新旧动能转换重大工程实施规划（2018—2022年）》的空间布局与重点支持项目"
@@ -238,7 +239,7 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame, k
 
     def briefing(fmt: str) -> bytes:
         # imported on click: matplotlib would add ~0.5 s to every page open
-        from dzgeo import staticmap
+        from dzgeo.briefing import sheets as staticmap
 
         return staticmap.render(layers, kind=kind, flt=flt, fmt=fmt)
 

@@ -108,8 +108,8 @@ def _timed(func: Callable[[], object]) -> tuple[float, object]:
 
 def bench_build(layers, label: str) -> None:
     """Map build figures for one set of layers."""
-    from dzgeo import webmap
     from dzgeo.filters import ProjectFilter, ViewState
+    from dzgeo.web import views as webmap
 
     state = ViewState()
     t_base, base = _timed(lambda: webmap.base_layers(layers, "none"))
@@ -214,9 +214,9 @@ import os, time
 from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
-from dzgeo import webmap
+from dzgeo.web import views as webmap
 from dzgeo.filters import ProjectFilter, ViewState
-from dzgeo.published import read_layers
+from dzgeo.data.published import read_layers
 
 start = time.perf_counter()
 layers = st.cache_resource(read_layers)(os.environ["DZGEO_LAYERS_DIR"])
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from dzgeo.published import read_layers
+    from dzgeo.data.published import read_layers
     from dzgeo.settings import LAYERS_DIR
 
     layers = read_layers(LAYERS_DIR)

@@ -26,8 +26,8 @@ def _rss_mb() -> float:
 
 def run_one(fmt: str, paper: str, orientation: str, dpi: int) -> dict[str, float]:
     """Write the set once in ``fmt`` into a temporary folder; return the figures."""
-    from dzgeo.published import read_layers
-    from dzgeo.staticmap import export_set
+    from dzgeo.briefing.sheets import export_set
+    from dzgeo.data.published import read_layers
 
     layers = read_layers()
     base = _rss_mb()

@@ -19,7 +19,7 @@ log = logging.getLogger("dzgeo")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from dzgeo.build import build_layers, load_geodata, write_layers
+    from dzgeo.data.build import build_layers, load_geodata, write_layers
 
     written = write_layers(build_layers(load_geodata(args.geodata)), args.outdir)
     for path in written:
@@ -28,8 +28,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dzgeo.projects import check_projects
-    from dzgeo.published import read_layers
+    from dzgeo.data.projects import check_projects
+    from dzgeo.data.published import read_layers
 
     vocab = read_layers(args.layers).vocab
     frame = check_projects(args.path, vocab)
@@ -38,10 +38,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from dzgeo import staticmap
+    from dzgeo.briefing import sheets as staticmap
+    from dzgeo.data.published import read_layers
     from dzgeo.errors import ExportError
     from dzgeo.filters import ProjectFilter
-    from dzgeo.published import read_layers
 
     flt = ProjectFilter(
         groups=tuple(args.group or ()),

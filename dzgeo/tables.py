@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dzgeo.geojson import feature_collection_text
-from dzgeo.published import PROJECT_FIELDS
+from dzgeo.data.geojson import feature_collection_text
+from dzgeo.data.published import PROJECT_FIELDS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
 #: Columns of a project download, in order: the fields of layers/projects.geojson.

@@ -5,7 +5,7 @@ Amap-derived geometries in GCJ-02. Steps:
 
 1. read the 11 county geometries and check that they form a clean coverage (no
    overlaps, no gaps, shared edges vertex for vertex); stop if they do not;
-2. convert every vertex GCJ-02 -> WGS 84 (:func:`dzgeo.coords.gcj02_to_wgs84`) and
+2. convert every vertex GCJ-02 -> WGS 84 (:func:`dzgeo.crs.gcj02_to_wgs84`) and
    round to 6 decimals; the same input vertex always gives the same output, so
    shared edges stay shared;
 3. web version: ``shapely.coverage_simplify`` in EPSG:4548 with a tolerance of
@@ -35,9 +35,9 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from dzgeo.coords import METRIC_CRS, STORAGE_CRS, gcj02_to_wgs84, transform_geometry
-from dzgeo.geojson import feature_collection_text
-from dzgeo.places import CITY_ADCODE
+from dzgeo.crs import METRIC_CRS, STORAGE_CRS, gcj02_to_wgs84, transform_geometry
+from dzgeo.data.geojson import feature_collection_text
+from dzgeo.data.schema import CITY_ADCODE
 from dzgeo.settings import COUNTY_ADCODES, GEODATA_DIR
 
 #: Simplification tolerance of the web version, metres in EPSG:4548.

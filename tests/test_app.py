@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, apply_filter
-from dzgeo.published import Layers, read_layers
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60

@@ -7,6 +7,7 @@ import random
 import pandas as pd
 import pytest
 
+from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError, FilterError
 from dzgeo.filters import (
     BASEMAPS,
@@ -22,7 +23,6 @@ from dzgeo.filters import (
     validate_filter,
     with_industries,
 )
-from dzgeo.published import Layers, read_layers
 from dzgeo.vocabulary import split_multi
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from dzgeo import tables
+from dzgeo.data.projects import read_projects
+from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, apply_filter
-from dzgeo.projects import read_projects
-from dzgeo.published import Layers, read_layers
 from dzgeo.vocabulary import split_multi
 
 

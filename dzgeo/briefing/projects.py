@@ -1,0 +1,309 @@
+"""The ``projects`` briefing map: counties shaded by project count, pies per place, 核心区."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, Rectangle, Wedge
+
+from dzgeo import style
+from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
+from dzgeo.briefing.furniture import metres_per_point
+from dzgeo.briefing.labels import Label, TextLine
+from dzgeo.briefing.legend import LegendRow, LegendSection, fill_symbol, marker_symbol
+from dzgeo.briefing.page import INK, Page
+from dzgeo.filters import apply_filter, selected_industries
+from dzgeo.vocabulary import split_multi
+
+log = logging.getLogger(__name__)
+
+#: The 核心区 star.
+STAR_FILL, STAR_EDGE = "#ffd21f", "#7a1010"
+STAR_PT = 9.0
+
+
+def _project_places(projects: pd.DataFrame) -> tuple[dict[str, Counter], Counter]:
+    """Per place, the number of projects per industry; and the city-level ones apart."""
+    per_place: dict[str, Counter] = defaultdict(Counter)
+    city: Counter = Counter()
+    for place_cell, industry, located in zip(
+        projects["place"], projects["industry"], projects["located"], strict=True
+    ):
+        if located == "city":
+            city[industry] += 1
+            continue
+        for place in split_multi(place_cell):
+            per_place[place][industry] += 1
+    return per_place, city
+
+
+def _county_counts(projects: pd.DataFrame, adcodes: Sequence[str]) -> list[int]:
+    cells = [set(split_multi(c)) for c in projects["counties"]]
+    return [sum(1 for cell in cells if code in cell) for code in adcodes]
+
+
+class ProjectsMap(MapBuilder):
+    """The key projects passing the filter, summed per place."""
+
+    kind = "projects"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.projects = apply_filter(self.layers.projects, self.flt, self.layers.vocab)
+        self.per_place, self.city_level = _project_places(self.projects)
+        self.industries = [
+            name for name in self.layers.vocab.industries if name in set(self.projects["industry"])
+        ]
+        self.selected = self._selected_industries()
+        self.core = self._core_areas()
+
+    def _selected_industries(self) -> list[str]:
+        return selected_industries(
+            self.layers.vocab, groups=self.flt.groups, industries=self.flt.industries
+        )
+
+    def title(self) -> str:
+        if len(self.flt.industries) == 1 and not self.flt.groups:
+            name = self.flt.industries[0]
+            full = self.layers.industries.set_index("name")["full_name"].get(name, name)
+            return f"德州市{full}重点支持项目分布"
+        return TITLE["projects"]
+
+    def subtitle(self) -> str:
+        n = len(self.projects)
+        return f"筛选：{self.flt.describe()} · 共 {n} 项（{PLAN}重点支持项目）"
+
+    def schematic_parts(self) -> list[str]:
+        return [
+            "项目按规划所列地点（县市区或园区代表点）汇总，非项目选址；"
+            "列出多个地点的项目在各地分别计数"
+        ]
+
+    def _core_areas(self) -> dict[str, list[str]]:
+        """Place -> sub-fields it is a 核心区 of, for the selected industries."""
+        subs = self.layers.subfields
+        subs = subs[subs["industry"].isin(self.selected)]
+        if self.flt.subfields:
+            subs = subs[subs["subfield"].isin(self.flt.subfields)]
+        core: dict[str, list[str]] = defaultdict(list)
+        for row in subs.itertuples(index=False):
+            for place in split_multi(row.core_areas):
+                if row.subfield not in core[place]:
+                    core[place].append(row.subfield)
+        return dict(core)
+
+    def draw(self, page: Page) -> None:
+        counties = self.geo.counties
+        self.counts = _county_counts(self.projects, list(counties["adcode"].astype(str)))
+        self.breaks = style.count_breaks(self.counts)
+        fills = [style.count_color(n, self.breaks) for n in self.counts]
+        self.draw_counties(page, fills)
+        starred = self._pies(page)
+        k = page.k
+        for row, n in zip(counties.itertuples(index=False), self.counts, strict=True):
+            x, y = self.geo.label_points[row.name]
+            lines = [
+                TextLine(row.name, page.fp(8.4, bold=True), INK),
+                TextLine(f"{n} 项", page.fp(6.6), "#333333"),
+            ]
+            star = row.name in self.core and row.name not in starred
+            self.labels.append(
+                Label(
+                    x,
+                    y,
+                    lines,
+                    priority=20,
+                    key=f"county:{row.name}",
+                    symbol_pt=STAR_PT * k if star else 0.0,
+                    draw_symbol=_star_drawer(page.ax, STAR_PT * k) if star else None,
+                )
+            )
+        for place in self.core:
+            if place in starred or self.geo.place_kind.get(place) == "county":
+                continue
+            if place not in self.geo.points:
+                continue
+            x, y = self.geo.points[place]
+            self.labels.append(
+                Label(
+                    x,
+                    y,
+                    [TextLine(self.geo.short.get(place, place), page.fp(6.2), INK)],
+                    priority=35,
+                    key=f"core:{place}",
+                    symbol_pt=STAR_PT * k,
+                    draw_symbol=_star_drawer(page.ax, STAR_PT * k),
+                )
+            )
+
+    def _pies(self, page: Page) -> set[str]:
+        """Add a pie label per place with projects; return the places whose pie has a star."""
+        ax, k = page.ax, page.k
+        starred: set[str] = set()
+        if not self.per_place:
+            return starred
+        top = max(sum(c.values()) for c in self.per_place.values())
+        group = self.layers.vocab.industries
+        for place, counter in sorted(self.per_place.items(), key=lambda kv: -sum(kv[1].values())):
+            if place not in self.geo.points:
+                log.warning("no point for place %s; its projects are not drawn", place)
+                continue
+            x, y = self.geo.points[place]
+            total = sum(counter.values())
+            diameter_pt = (9 + 15 * math.sqrt(total / top)) * k
+            parts = [(ind, counter[ind]) for ind in self.layers.vocab.industries if counter[ind]]
+            caption = []
+            if self.geo.place_kind.get(place) != "county":
+                caption = [TextLine(self.geo.short.get(place, place), page.fp(6.2), INK)]
+            square = (
+                len(parts) == 1 and style.GROUP_SHAPES.get(group.get(parts[0][0], "")) == "square"
+            )
+            star_pt = STAR_PT * 0.85 * k if place in self.core else 0.0
+            if star_pt:
+                starred.add(place)
+            box_pt = max(diameter_pt, 2 * (0.42 * diameter_pt + star_pt / 2)) if star_pt else 0
+            self.labels.append(
+                Label(
+                    x,
+                    y,
+                    caption,
+                    priority=40,
+                    key=f"pie:{place}",
+                    symbol_pt=max(diameter_pt, box_pt),
+                    draw_symbol=_pie_drawer(ax, parts, square, diameter_pt, star_pt),
+                    center_text=TextLine(str(total), page.fp(6.6, bold=True), INK),
+                )
+            )
+        return starred
+
+    def legend(self, page: Page) -> list[LegendSection]:
+        k = page.k
+        counts = tuple(
+            LegendRow(f"{label} 项", fill_symbol(color))
+            for label, color in style.count_classes(self.breaks)
+        )
+        group = self.layers.vocab.industries
+        inds = tuple(
+            LegendRow(
+                ind,
+                marker_symbol(
+                    marker="s" if style.GROUP_SHAPES.get(group[ind]) == "square" else "o",
+                    ms=7 * k,
+                    mfc=style.industry_color(ind),
+                    mec="white",
+                    mew=0.6,
+                ),
+            )
+            for ind in self.industries
+        )
+        sections = [
+            LegendSection("各县市区项目数", counts),
+            LegendSection(
+                "重点支持项目（按地点汇总，数字为项目数）",
+                (*inds, LegendRow("单一产业：圆形为新兴产业、方形为传统产业；多产业为饼图")),
+            ),
+        ]
+        core_rows = [
+            LegendRow(
+                "细分领域核心区（在其项目符号或名称上）",
+                marker_symbol(marker="*", ms=9 * k, mfc=STAR_FILL, mec=STAR_EDGE, mew=0.6),
+            )
+        ]
+        by_sub: dict[str, list[str]] = defaultdict(list)
+        for place, subs in self.core.items():
+            for sub in subs:
+                by_sub[sub].append(self.geo.short.get(place, place))
+        if by_sub and len(by_sub) <= 8:
+            core_rows += [
+                LegendRow(f"{sub}：{'、'.join(places)}") for sub, places in by_sub.items()
+            ]
+        if self.core:
+            sections.append(LegendSection("核心区", tuple(core_rows)))
+        notes = []
+        if self.city_level:
+            n = sum(self.city_level.values())
+            notes.append(LegendRow(f"另有 {n} 项为全市层面、规划未列具体地点，图上未标注"))
+        if not len(self.projects):
+            notes.append(LegendRow("没有符合筛选条件的项目"))
+        if notes:
+            sections.append(LegendSection("说明", tuple(notes)))
+        return sections
+
+
+def _pie_drawer(
+    ax: Axes,
+    parts: Sequence[tuple[str, int]],
+    square: bool,
+    diameter_pt: float,
+    star_pt: float,
+) -> Callable[[float, float, float], list[Artist]]:
+    """Draw a place's projects: a circle or square of one industry, or a pie of several.
+
+    The symbol box handed to the drawer may be larger than the pie when a 核心区 star
+    sits on its upper right.
+    """
+
+    def draw(x: float, y: float, box: float) -> list[Artist]:
+        del box  # the pie keeps its own size; the box only makes room for the star
+        r = diameter_pt * metres_per_point(ax) / 2
+        out: list[Artist] = []
+        if len(parts) == 1:
+            color = style.industry_color(parts[0][0])
+            if square:
+                side = r * 1.8
+                patch = Rectangle(
+                    (x - side / 2, y - side / 2), side, side, fc=color, ec="white", lw=0.7
+                )
+            else:
+                patch = Circle((x, y), r, fc=color, ec="white", lw=0.7)
+            patch.set_zorder(25)
+            out.append(ax.add_patch(patch))
+        else:
+            total = sum(n for _, n in parts)
+            start = 90.0
+            for industry, n in parts:
+                sweep = 360.0 * n / total
+                wedge = Wedge(
+                    (x, y),
+                    r,
+                    start - sweep,
+                    start,
+                    fc=style.industry_color(industry),
+                    ec="white",
+                    lw=0.5,
+                    zorder=25,
+                )
+                out.append(ax.add_patch(wedge))
+                start -= sweep
+        if star_pt:
+            offset = 0.42 * diameter_pt * metres_per_point(ax)
+            out += _star_drawer(ax, star_pt)(x + offset, y + offset, 0.0)
+        return out
+
+    return draw
+
+
+def _star_drawer(ax: Axes, size_pt: float) -> Callable[[float, float, float], list[Artist]]:
+    """Draw the 核心区 star (a marker ``size_pt`` wide) at a point."""
+
+    def draw(x: float, y: float, diameter: float) -> list[Artist]:
+        del diameter  # the marker has a fixed size in points
+        return ax.plot(
+            x,
+            y,
+            marker="*",
+            ms=size_pt,
+            mfc=STAR_FILL,
+            mec=STAR_EDGE,
+            mew=0.7,
+            zorder=27,
+            linestyle="none",
+        )
+
+    return draw

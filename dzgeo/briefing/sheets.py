@@ -1,0 +1,346 @@
+"""Briefing maps: print-ready PNG, PDF and SVG of the layout and of filtered projects.
+
+Two kinds of map, both drawn in EPSG:4548 (metres, equal aspect) on A4 or A3 paper:
+
+``layout``
+    The plan's spatial layout: counties shaded by 轴带联动 membership, the corridor
+    bands and routes, the two lead zones (双区) and the 运河经济开发区, each county
+    labelled with its name and its 多点突破 priority industries.
+``projects``
+    The key projects passing a :class:`~dzgeo.filters.ProjectFilter`: counties shaded
+    by their number of projects, the projects summed per place as pies coloured by
+    industry (the number on each), and the 核心区 of the selected industries' sub-fields.
+
+Every map has a title, a subtitle stating the filter, a legend, a true scale bar, a
+north arrow (true north), the source and date, and a 示意 note. Labels never overlap
+(see :class:`~dzgeo.briefing.labels.LabelPlacer`).
+
+Output choices: PNG at ``dpi`` (A4 landscape at 300 dpi is 3508 × 2480 px); PDF with
+the CJK font embedded and text kept as text (Type 42 for TrueType-outline fonts,
+Type 3 for CFF fonts such as Noto Sans CJK — see :mod:`dzgeo.briefing.fonts`); SVG with text as
+paths (``svg.fonttype = "path"``), so it looks the same on machines without the font.
+
+matplotlib's rcParams are global, so figure building and saving run under one lock:
+the Streamlit app may call :func:`render` from several sessions at once.
+
+This module is the front door (checks, rendering, atomic export, briefing sets); the
+drawing lives in :mod:`dzgeo.briefing.page` (paper and panels), :mod:`dzgeo.briefing.legend`,
+:mod:`dzgeo.briefing.geometry` (layers in EPSG:4548), :mod:`dzgeo.briefing.figure` (the steps both
+kinds share), :mod:`dzgeo.briefing.layout` and :mod:`dzgeo.briefing.projects`.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+from tqdm import tqdm
+
+from dzgeo.briefing.figure import RENDER_LOCK, MapFigure, rc_params
+from dzgeo.briefing.fonts import find_cjk_font
+from dzgeo.briefing.geometry import projected_layers
+from dzgeo.briefing.layout import LayoutMap
+from dzgeo.briefing.page import ORIENTATIONS, PAPERS, paper_pixels
+from dzgeo.briefing.projects import ProjectsMap
+from dzgeo.data.published import Layers
+from dzgeo.errors import ExportError
+from dzgeo.filters import ProjectFilter, selected_industries, validate_filter, with_industries
+
+__all__ = [
+    "DPI_RANGE",
+    "FORMATS",
+    "KINDS",
+    "ORIENTATIONS",
+    "PAPERS",
+    "MapFigure",
+    "build_figure",
+    "check_request",
+    "export",
+    "export_set",
+    "format_for",
+    "paper_pixels",
+    "render",
+    "set_file_names",
+    "write_atomic",
+]
+
+log = logging.getLogger(__name__)
+
+KINDS = ("layout", "projects")
+FORMATS = ("png", "pdf", "svg")
+DPI_RANGE = (72, 1200)
+
+
+def _choice(value: str, choices: Sequence[str], what: str, flag: str) -> str:
+    if value not in choices:
+        raise ExportError(
+            f"未知的{what}“{value}” (unknown {flag}: {value!r}) — 可选 (choose one of): "
+            + " | ".join(choices)
+        )
+    return value
+
+
+def check_request(kind: str, fmt: str, paper: str, orientation: str, dpi: int) -> str:
+    """Check the choices of a map request; return the format in lower case.
+
+    Raises
+    ------
+    ExportError
+        Naming the bad value and the valid choices.
+    """
+    _choice(kind, KINDS, "地图类型", "map kind")
+    fmt = _choice(str(fmt).lower().lstrip("."), FORMATS, "格式", "format")
+    _choice(paper, tuple(PAPERS), "纸张", "paper")
+    _choice(orientation, ORIENTATIONS, "方向", "orientation")
+    if not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        raise ExportError(
+            f"分辨率 dpi={dpi!r} 超出范围 (dpi out of range) — use {DPI_RANGE[0]}–{DPI_RANGE[1]}"
+        )
+    return fmt
+
+
+def build_figure(
+    layers: Layers,
+    *,
+    kind: str,
+    flt: ProjectFilter = ProjectFilter(),  # noqa: B008  (frozen dataclass, never mutated)
+    paper: str = "A4",
+    orientation: str = "landscape",
+    dpi: int = 300,
+) -> MapFigure:
+    """Compose a briefing map (see the module docstring) without saving it.
+
+    Raises
+    ------
+    ExportError
+        Unknown kind, paper or orientation, or a dpi out of range.
+    FilterError
+        The filter names an unknown industry, sub-field, group or place.
+    FontNotFoundError
+        No CJK font is installed, or it lacks a character of the map's text.
+    """
+    check_request(kind, "png", paper, orientation, dpi)
+    flt = validate_filter(flt, layers.vocab)
+    font = find_cjk_font()
+    geo = projected_layers(layers)
+    with RENDER_LOCK, mpl.rc_context(rc_params(font)):
+        if kind == "layout":
+            return LayoutMap(layers, geo, font, flt, paper, orientation, dpi).build()
+        return ProjectsMap(layers, geo, font, flt, paper, orientation, dpi).build()
+
+
+# ------------------------------------------------------------------------ output
+
+
+def render(
+    layers: Layers,
+    *,
+    kind: str,
+    flt: ProjectFilter = ProjectFilter(),  # noqa: B008  (frozen dataclass, never mutated)
+    fmt: str = "png",
+    paper: str = "A4",
+    orientation: str = "landscape",
+    dpi: int = 300,
+) -> bytes:
+    """Draw a briefing map and return the file's bytes.
+
+    Parameters
+    ----------
+    layers
+        The published layers (:func:`dzgeo.data.published.read_layers`).
+    kind
+        ``"layout"`` (the plan's spatial layout) or ``"projects"`` (filtered projects).
+    flt
+        Which projects to show (validated strictly; the layout map does not use it).
+    fmt
+        ``"png"``, ``"pdf"`` or ``"svg"``.
+    paper, orientation
+        ``"A4"`` or ``"A3"``; ``"landscape"`` or ``"portrait"``.
+    dpi
+        Resolution of PNG output (and of nothing else: PDF and SVG are vector).
+
+    Raises
+    ------
+    ExportError, FilterError, FontNotFoundError
+        See :func:`build_figure`; also for an unknown ``fmt``.
+    """
+    fmt = check_request(kind, fmt, paper, orientation, dpi)
+    figure = build_figure(layers, kind=kind, flt=flt, paper=paper, orientation=orientation, dpi=dpi)
+    try:
+        return figure.save(fmt, dpi=dpi)
+    finally:
+        # A figure is a web of reference cycles holding a full-page raster (35 MB for
+        # A4 at 300 dpi); collect it now rather than let a set of 13 pile up.
+        figure.figure.clear()
+        del figure
+        gc.collect()
+
+
+def format_for(path: str | Path, fmt: str | None) -> str:
+    """The output format: ``fmt`` if given (it must agree with a known suffix), else the suffix."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if fmt is None:
+        if suffix not in FORMATS:
+            raise ExportError(
+                f"{path}: 无法从扩展名判断格式 (cannot tell the format from the suffix "
+                f"{'.' + suffix if suffix else '(none)'}) — use .png/.pdf/.svg or --format"
+            )
+        return suffix
+    try:
+        fmt = _choice(str(fmt).lower().lstrip("."), FORMATS, "格式", "format")
+    except ExportError as exc:
+        raise ExportError(f"{path}: {exc}") from None
+    if suffix in FORMATS and suffix != fmt:
+        raise ExportError(
+            f"{path}: 扩展名 .{suffix} 与格式 {fmt} 不符 (suffix and format disagree) — "
+            f"rename the file to .{fmt} or drop --format"
+        )
+    return fmt
+
+
+def _writable_folder(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(
+            f"{path}: 输出目录 {folder} 不存在或不是目录 (output folder missing) — "
+            "create it first or choose another output path"
+        )
+    if path.is_dir():
+        raise ExportError(f"{path}: 这是一个目录 (is a folder) — give a file name")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(
+            f"{path}: 输出目录 {folder} 不可写 (folder not writable) — "
+            "choose a folder you can write to or fix its permissions"
+        )
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    A failure leaves neither a partial file nor a changed old file behind.
+    """
+    path = Path(path)
+    _writable_folder(path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(
+            f"{path}: 无法写入 (cannot write: {exc.strerror or exc}) — "
+            "choose a folder you can write to"
+        ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export(
+    layers: Layers,
+    path: str | Path,
+    *,
+    kind: str,
+    flt: ProjectFilter = ProjectFilter(),  # noqa: B008  (frozen dataclass, never mutated)
+    fmt: str | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    dpi: int = 300,
+) -> Path:
+    """Render a briefing map and write it to ``path`` atomically; return the path.
+
+    The format comes from ``fmt`` or else the suffix. The folder must exist. Nothing is
+    written unless the whole map rendered.
+
+    Raises
+    ------
+    ExportError
+        Bad kind, format, paper, orientation or dpi; a missing or unwritable folder.
+    FilterError, FontNotFoundError
+        As :func:`render`.
+    """
+    path = Path(path)
+    fmt = format_for(path, fmt)
+    check_request(kind, fmt, paper, orientation, dpi)
+    _writable_folder(path)
+    data = render(
+        layers, kind=kind, flt=flt, fmt=fmt, paper=paper, orientation=orientation, dpi=dpi
+    )
+    written = write_atomic(path, data)
+    log.info("wrote %s (%d bytes)", written, len(data))
+    return written
+
+
+def set_file_names(layers: Layers, flt: ProjectFilter, fmt: str) -> list[tuple[str, str | None]]:
+    """File names of a briefing set and the industry of each (None for the layout map).
+
+    ``00-布局.<fmt>``, then ``NN-<产业>.<fmt>`` numbered in the plan's order (01 高端装备 …
+    12 现代金融), for the industries the filter's groups and industries admit.
+    """
+    chosen = set(selected_industries(layers.vocab, groups=flt.groups, industries=flt.industries))
+    names: list[tuple[str, str | None]] = [(f"00-布局.{fmt}", None)]
+    for number, industry in enumerate(layers.vocab.industries, start=1):
+        if industry in chosen:
+            names.append((f"{number:02d}-{industry}.{fmt}", industry))
+    return names
+
+
+def export_set(
+    layers: Layers,
+    outdir: str | Path,
+    *,
+    flt: ProjectFilter = ProjectFilter(),  # noqa: B008  (frozen dataclass, never mutated)
+    fmt: str = "pdf",
+    paper: str = "A4",
+    orientation: str = "landscape",
+    dpi: int = 300,
+    progress: bool = True,
+) -> list[Path]:
+    """Write the briefing set into ``outdir``: the layout map and one map per industry.
+
+    With the default filter that is 13 files (see :func:`set_file_names`); a group or
+    industry filter narrows the per-industry maps, and its places, sub-fields and text
+    apply to each of them. ``outdir`` is created if missing. Each file is written
+    atomically; a progress bar shows on stderr when ``progress``.
+    """
+    fmt = _choice(str(fmt).lower().lstrip("."), FORMATS, "格式", "format")
+    check_request("layout", fmt, paper, orientation, dpi)
+    flt = validate_filter(flt, layers.vocab)
+    outdir = Path(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(
+            f"{outdir}: 无法创建输出目录 (cannot create folder: {exc.strerror or exc}) — "
+            "choose another --outdir"
+        ) from exc
+    written = []
+    jobs = set_file_names(layers, flt, fmt)
+    for name, industry in tqdm(jobs, desc="出图 export", unit="map", disable=not progress):
+        if industry is None:
+            kind, job_flt = "layout", ProjectFilter()
+        else:
+            kind, job_flt = "projects", with_industries(flt, [industry])
+        written.append(
+            export(
+                layers,
+                outdir / name,
+                kind=kind,
+                flt=job_flt,
+                fmt=fmt,
+                paper=paper,
+                orientation=orientation,
+                dpi=dpi,
+            )
+        )
+    return written

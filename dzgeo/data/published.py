@@ -1,0 +1,95 @@
+"""The published layers in layers/: what the web map, the static maps and GIS users read.
+
+``dzgeo build`` writes them (see :mod:`dzgeo.data.build`); this module reads them back into
+one :class:`Layers` bundle, so the app and the exports never touch geodata/ directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from dzgeo.errors import DataFileNotFoundError
+from dzgeo.settings import LAYERS_DIR
+from dzgeo.vocabulary import Vocabulary, build_vocabulary
+
+#: Published GeoJSON layers (file stem = GeoPackage layer name).
+GEO_LAYERS = ("city", "counties", "counties_web", "zones", "corridors", "routes", "projects")
+#: Published tables.
+TABLES = ("industries", "subfields", "places", "priorities", "indicators")
+GPKG_NAME = "dezhou-plan.gpkg"
+#: Fields of layers/projects.geojson, in order (downloads keep the same order).
+PROJECT_FIELDS = (
+    "id",
+    "name",
+    "industry",
+    "group",
+    "subfield",
+    "category",
+    "place",
+    "counties",
+    "place_source",
+    "place_basis",
+    "place_basis_kind",
+    "enterprise",
+    "plan_section",
+    "plan_text",
+    "located",
+)
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Every published layer and table, read from layers/.
+
+    Geo layers are GeoDataFrames in EPSG:4326; tables are DataFrames of strings and
+    numbers as written. ``vocab`` is built from the tables.
+    """
+
+    city: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
+    counties_web: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    projects: gpd.GeoDataFrame
+    industries: pd.DataFrame
+    subfields: pd.DataFrame
+    places: pd.DataFrame
+    priorities: pd.DataFrame
+    indicators: pd.DataFrame
+    vocab: Vocabulary
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        raise DataFileNotFoundError(
+            f"{path}: 找不到发布图层 (missing published layer) — 请先运行 `dzgeo build`"
+        )
+    return path
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a published CSV table: text columns stay text, empty cells become ''."""
+    frame = pd.read_csv(_need(path), dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in frame.columns:
+        if column.endswith(("_value", "_count", "_km2", "projects")) or column.startswith(
+            "projects_"
+        ):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def read_layers(layers_dir: str | Path = LAYERS_DIR) -> Layers:
+    """Read every published layer and table from ``layers_dir``."""
+    layers_dir = Path(layers_dir)
+    geo = {
+        name: gpd.read_file(_need(layers_dir / f"{name}.geojson"), engine="pyogrio")
+        for name in GEO_LAYERS
+    }
+    tables = {name: read_table(layers_dir / f"{name}.csv") for name in TABLES}
+    vocab = build_vocabulary(tables["industries"], tables["subfields"], tables["places"])
+    return Layers(**geo, **tables, vocab=vocab)

@@ -1,0 +1,147 @@
+"""The key projects for the web map's cluster layer: one compact, column-wise payload.
+
+``dzmap.projects`` reads it: coordinates as integers of :data:`COORD_STEP` degrees,
+repeated texts as indices into string tables, zlib-packed past :data:`PACK_THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dzgeo import style
+from dzgeo.web.overlays import shifted
+
+log = logging.getLogger(__name__)
+
+#: Project payloads longer than this (characters of JSON) are sent zlib-packed.
+PACK_THRESHOLD = 200_000
+#: Project coordinates travel as integers of this many degrees (≈ 1 m).
+COORD_STEP = 1e-5
+
+
+def city_anchor(outline: shapely.Geometry) -> tuple[float, float]:
+    """Where projects without a stated place are drawn: (lon, lat) just outside the city.
+
+    The plan names no place for them, so they are not piled on the city's
+    representative point (which is 德城区's): they get a labelled spot of their own in
+    an empty corner of the map view (north-west first), clear of the boundary.
+    """
+    minx, miny, maxx, maxy = outline.bounds
+    w, h = maxx - minx, maxy - miny
+    margin = 0.04 * max(w, h)
+    for fx, fy in ((0.12, 0.9), (0.1, 0.78), (0.9, 0.1), (0.78, 0.1), (0.1, 0.1), (0.9, 0.9)):
+        point = shapely.Point(minx + fx * w, miny + fy * h)
+        if outline.distance(point) >= margin:
+            return round(point.x, 5), round(point.y, 5)
+    rep = outline.representative_point()
+    return round(rep.x, 5), round(rep.y, 5)
+
+
+def project_payload(
+    projects: gpd.GeoDataFrame,
+    *,
+    basemap: str = "none",
+    anchor: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The compact, column-wise payload ``dzmap.projects`` reads (packed when large).
+
+    One row per project at its first point (a MultiPoint's other places are named in
+    the popup); projects located at city level (``located == "city"``) go to ``anchor``
+    (lon, lat) when given. Coordinates travel as integers of :data:`COORD_STEP` degrees
+    above (x0, y0), repeated texts as indices into string tables.
+    """
+    frame = shifted(projects, basemap) if len(projects) else projects
+    lon, lat = _first_points(frame)
+    if anchor is not None and len(frame):
+        at_city = (text_column(frame, "located") == "city").to_numpy()
+        lon[at_city], lat[at_city] = anchor
+    x0 = float(np.floor(lon.min())) if len(lon) else 0.0
+    y0 = float(np.floor(lat.min())) if len(lat) else 0.0
+    industries = list(style.INDUSTRY_COLORS)
+    extra = sorted(set(frame["industry"].astype(str)) - set(industries)) if len(frame) else []
+    industries += extra
+    groups = _industry_groups(frame, industries)
+    data: dict[str, Any] = {
+        "ind": industries,
+        "col": [style.industry_color(i) for i in industries],
+        "grp": [groups.get(i, "") for i in industries],
+        "shp": [style.GROUP_SHAPES.get(groups.get(i, ""), "circle") for i in industries],
+        "x0": x0,
+        "y0": y0,
+        "x": np.rint((lon - x0) / COORD_STEP).astype(np.int64).tolist(),
+        "y": np.rint((lat - y0) / COORD_STEP).astype(np.int64).tolist(),
+        "i": pd.Categorical(text_column(frame, "industry"), categories=industries).codes.tolist(),
+        "n": text_column(frame, "name").tolist(),
+        "id": text_column(frame, "id").tolist(),
+    }
+    for key, table, column in (
+        ("s", "sub", "subfield"),
+        ("c", "cat", "category"),
+        ("p", "plc", "place"),
+        ("k", "src", "place_source"),
+        ("b", "bas", "place_basis"),
+        ("e", "ent", "enterprise"),
+        ("t", "sec", "plan_section"),
+    ):
+        codes, uniques = pd.factorize(text_column(frame, column), sort=False)
+        data[key] = codes.tolist()
+        data[table] = [str(u) for u in uniques]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if len(text) > PACK_THRESHOLD:
+        packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+        return {"packed": packed}
+    return data
+
+
+def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """``frame[column]`` as text ('' for missing; all '' when there is no such column)."""
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return frame[column].fillna("").astype(str)
+
+
+def n_at_city(projects: pd.DataFrame) -> int:
+    """How many projects the plan places in the city as a whole, not at a named place."""
+    return int((text_column(projects, "located") == "city").sum())
+
+
+def _industry_groups(frame: pd.DataFrame, industries: Sequence[str]) -> dict[str, str]:
+    """Group (新兴/传统) of each industry: from the data, else from the palette's order."""
+    groups: dict[str, str] = {}
+    if len(frame) and "group" in frame.columns:
+        firsts = frame[["industry", "group"]].astype(str).drop_duplicates("industry")
+        groups = dict(zip(firsts["industry"], firsts["group"], strict=True))
+    names = list(style.INDUSTRY_COLORS)
+    defaults = dict.fromkeys(names[:6], "新兴") | dict.fromkeys(names[6:], "传统")
+    return {i: groups.get(i) or defaults.get(i, "") for i in industries}
+
+
+def _first_points(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """lon, lat of each row's first point (a missing geometry falls back to the centroid
+    of the others, so every project still gets one marker)."""
+    n = len(frame)
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    coords, index = shapely.get_coordinates(frame.geometry.values, return_index=True)
+    lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+    first = np.unique(index, return_index=True)
+    lon[first[0]] = coords[first[1], 0]
+    lat[first[0]] = coords[first[1], 1]
+    missing = ~np.isfinite(lon)
+    if missing.any():
+        log.warning(
+            "%d project(s) without geometry drawn at the centre of the others", missing.sum()
+        )
+        lon[missing] = np.nanmean(lon) if (~missing).any() else 116.5
+        lat[missing] = np.nanmean(lat) if (~missing).any() else 37.4
+    return lon, lat

@@ -1,0 +1,379 @@
+"""The interactive planning map: Leaflet (through folium) from the published layers.
+
+The map is built in two halves so the app can keep the first one still:
+
+* :func:`base_layers` — what never changes with the filter (city outline, county lines,
+  corridors and routes, the 双区 and the other zones), for one basemap;
+* :func:`view_layers` — what the view state changes (county colouring and labels,
+  the key projects, the legend).
+
+Both return plain data (JSON text ready for a ``<script>``), cheap to cache; then
+:func:`build_map` wraps them in folium objects: a base :class:`folium.Map` plus the
+overlay feature groups that streamlit-folium swaps in place (``feature_group_to_add``),
+and :func:`render_html` / :func:`standalone_html` give a whole page.
+
+This module is the front door; the pieces live by concern:
+
+* :mod:`dzgeo.web.overlays` — the plain-data overlays and :func:`script_json`;
+* :mod:`dzgeo.web.popups`, :mod:`dzgeo.web.labels`, :mod:`dzgeo.web.legend` — the HTML
+  of popups and tooltips, labels and the legend;
+* :mod:`dzgeo.web.projects` — the compact project payload of the cluster layer;
+* :mod:`dzgeo.web.basemaps` — the basemaps' tile layers;
+* :mod:`dzgeo.web.page` — the folium glue and the page with its assets.
+
+No CDN: Leaflet, Supercluster, fflate and ``dzmap.js`` are served from ``static/``
+(Streamlit's static serving at ``/app/static/``) or inlined for the standalone page.
+Every text from the data is HTML-escaped, in :func:`dzgeo.web.popups.esc` or in
+``dzmap.js``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from dzgeo import style
+from dzgeo.data.published import Layers
+from dzgeo.filters import ViewState, apply_filter
+from dzgeo.tables import county_industry_counts
+from dzgeo.vocabulary import split_multi
+from dzgeo.web.basemaps import BASEMAP_LABELS, TileSpec, basemap_tiles
+from dzgeo.web.labels import (
+    anchor_label,
+    county_labels,
+    place_points,
+    route_labels,
+    zone_labels,
+)
+from dzgeo.web.legend import legend
+from dzgeo.web.overlays import (
+    BaseLayers,
+    Overlay,
+    Part,
+    ViewLayers,
+    geo_part,
+    geo_ref_part,
+    labels_part,
+    script_json,
+    shifted,
+    store_part,
+)
+from dzgeo.web.page import (
+    ASSETS_DIR,
+    CSS_ASSETS,
+    JS_ASSETS,
+    MAX_ZOOM,
+    MIN_ZOOM,
+    SERVED_PREFIX,
+    Assets,
+    MapParts,
+    RawElement,
+    build_map,
+    inline_assets,
+    normalise_ids,
+    render_html,
+)
+from dzgeo.web.popups import (
+    cell_text,
+    corridor_popup,
+    corridor_tip,
+    county_popup,
+    county_tip,
+    lead_zone_tip,
+    route_popup,
+    route_tip,
+    zone_popup,
+    zone_tip,
+)
+from dzgeo.web.projects import COORD_STEP, PACK_THRESHOLD, city_anchor, n_at_city, project_payload
+
+__all__ = [
+    "ASSETS_DIR",
+    "BASEMAP_LABELS",
+    "COORD_STEP",
+    "COUNTY_STORE",
+    "CSS_ASSETS",
+    "JS_ASSETS",
+    "MAX_ZOOM",
+    "MIN_ZOOM",
+    "PACK_THRESHOLD",
+    "SERVED_PREFIX",
+    "Assets",
+    "BaseLayers",
+    "MapParts",
+    "Overlay",
+    "Part",
+    "TileSpec",
+    "ViewLayers",
+    "base_layers",
+    "basemap_tiles",
+    "build_map",
+    "city_anchor",
+    "city_outline",
+    "inline_assets",
+    "legend",
+    "map_html",
+    "normalise_ids",
+    "project_payload",
+    "render_html",
+    "script_json",
+    "standalone_html",
+    "view_layers",
+    "view_token",
+]
+
+#: Name under which the base map stores the county geometry for the view's fill layer.
+COUNTY_STORE = "counties"
+
+
+def view_token(state: ViewState) -> str:
+    """A short stable id of a view state (the map marks itself with it when updated)."""
+    text = json.dumps(state.to_query(), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+# ------------------------------------------------------------------------- base layers
+
+
+def base_layers(layers: Layers, basemap: str = "none") -> BaseLayers:
+    """The filter-independent overlays for ``basemap`` (shifted to GCJ-02 for 高德)."""
+    city = city_outline(layers, basemap)
+    minx, miny, maxx, maxy = (float(v) for v in city.total_bounds)
+    overlays = (
+        _corridor_overlay(layers, basemap),
+        _route_overlay(layers, basemap),
+        Overlay(
+            "区县界线",
+            (
+                store_part(COUNTY_STORE, shifted(layers.counties_web, basemap)),
+                geo_ref_part(
+                    COUNTY_STORE,
+                    [_line_style(style.COUNTY_LINE_COLOR, 1.2)] * len(layers.counties_web),
+                    interactive=False,
+                    pane="overlayPane",
+                ),
+            ),
+        ),
+        Overlay(
+            "市界",
+            (
+                geo_part(
+                    city,
+                    [_line_style(style.CITY_OUTLINE_COLOR, 3.0)] * len(city),
+                    interactive=False,
+                    pane="overlayPane",
+                ),
+            ),
+        ),
+        *_zone_overlays(layers, basemap),
+    )
+    return BaseLayers(basemap, ((miny, minx), (maxy, maxx)), overlays)
+
+
+def city_outline(layers: Layers, basemap: str = "none") -> gpd.GeoDataFrame:
+    """The city outline as the union of the simplified counties, so its edge is theirs."""
+    counties = shifted(layers.counties_web, basemap)
+    outline = shapely.coverage_union_all(counties.geometry.values)
+    return gpd.GeoDataFrame(geometry=[outline], crs=counties.crs)
+
+
+def _line_style(color: str, weight: float, **extra: Any) -> dict[str, Any]:
+    return {"_s": {"color": color, "weight": weight, "fill": False, "opacity": 1.0, **extra}}
+
+
+def _corridor_overlay(layers: Layers, basemap: str) -> Overlay:
+    frame = shifted(layers.corridors, basemap)
+    outlines = []
+    for row in frame.to_dict("records"):
+        color = style.AXIS_COLOR if row.get("id") == "axis" else style.BELT_COLOR
+        outlines.append(
+            {
+                "_s": {"color": color, "weight": 2, "dashArray": "6 5", "fill": False},
+                "_t": corridor_tip(row),
+                "_p": corridor_popup(row),
+            }
+        )
+    # outlines only: the 布局 view colours the counties by corridor already
+    return Overlay("轴带走廊（示意）", (geo_part(frame, outlines, pane="dzBand", sticky=True),))
+
+
+def _route_overlay(layers: Layers, basemap: str) -> Overlay:
+    frame = shifted(layers.routes, basemap)
+    corridor_names = dict(zip(layers.corridors["id"], layers.corridors["name"], strict=False))
+    casing, lines = [], []
+    for row in frame.to_dict("records"):
+        color = style.AXIS_COLOR if row.get("corridor") == "axis" else style.BELT_COLOR
+        rail = row.get("kind") == "high_speed_rail"
+        casing.append({"_s": {"color": "#ffffff", "weight": 6, "opacity": 0.9, "fill": False}})
+        kind = "高速铁路" if rail else "高速公路"
+        lines.append(
+            {
+                "_s": {
+                    "color": color,
+                    "weight": 3.5,
+                    "fill": False,
+                    **({"dashArray": "9 6"} if rail else {}),
+                },
+                "_t": route_tip(row, kind),
+                "_p": route_popup(row, kind, corridor_names.get(row.get("corridor"), "")),
+            }
+        )
+    return Overlay(
+        "交通干线",
+        (
+            geo_part(frame, casing, interactive=False, pane="dzLine"),
+            geo_part(frame, lines, pane="dzLine", sticky=True),
+            labels_part(route_labels(frame, place_points(layers, basemap))),
+        ),
+    )
+
+
+def _zone_overlays(layers: Layers, basemap: str) -> list[Overlay]:
+    zones = shifted(layers.zones, basemap)
+    lead = zones[zones["kind"] == "lead_zone"]
+    other = zones[zones["kind"] != "lead_zone"]
+    out: list[Overlay] = []
+    if len(lead):
+        props = [
+            {
+                "_s": {
+                    "color": style.LEAD_ZONE_COLOR,
+                    "weight": 3,
+                    "fillColor": style.LEAD_ZONE_COLOR,
+                    "fillOpacity": 0.22,
+                    "shape": "star",
+                    "size": 22,
+                    "radius": 9,
+                },
+                "_t": lead_zone_tip(row),
+                "_p": zone_popup(row),
+            }
+            for row in lead.to_dict("records")
+        ]
+        out.append(
+            Overlay(
+                "双区引领",
+                (
+                    geo_part(lead, props, pane="dzZone", highlight=False),
+                    labels_part(zone_labels(lead)),
+                ),
+            )
+        )
+    if len(other):
+        props = []
+        for row in other.to_dict("records"):
+            color = style.ZONE_COLORS.get(cell_text(row.get("kind")), "#555555")
+            props.append(
+                {
+                    "_s": {
+                        "color": color,
+                        "weight": 2,
+                        "dashArray": "4 3",
+                        "fillColor": color,
+                        "fillOpacity": 0.12,
+                        "shape": "diamond",
+                        "size": 14,
+                        "radius": 6,
+                    },
+                    "_t": zone_tip(row),
+                    "_p": zone_popup(row),
+                }
+            )
+        out.append(Overlay("园区与平台", (geo_part(other, props, pane="dzZone"),)))
+    return out
+
+
+# ------------------------------------------------------------------------- view layers
+
+
+def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
+    """The overlays that follow ``state``: county colouring and labels, projects, legend."""
+    flt = state.filter
+    projects = apply_filter(layers.projects, flt, layers.vocab)
+    per_county = county_industry_counts(projects, layers.counties_web["adcode"])
+    counties = shifted(layers.counties_web, state.basemap)
+    token = view_token(state)
+    if state.view == "项目":
+        totals = [int(per_county.get(cell_text(a), {}).get("", 0)) for a in counties["adcode"]]
+        breaks = style.count_breaks(totals)
+        fills = [style.count_color(n, breaks) for n in totals]
+        fill_name = "区县着色：重点项目数"
+    else:
+        breaks = []
+        fills = [
+            style.LAYOUT_FILLS.get(_corridor_key(c), style.LAYOUT_FILLS[""])
+            for c in counties["corridors"]
+        ]
+        fill_name = "区县着色：轴带联动"
+    props = []
+    for row, fill in zip(counties.to_dict("records"), fills, strict=True):
+        counts = per_county.get(cell_text(row.get("adcode")), {})
+        props.append(
+            {
+                "_s": {
+                    "color": "#ffffff",
+                    "weight": 0.8,
+                    "fillColor": fill,
+                    "fillOpacity": 0.85,
+                },
+                "_t": county_tip(row, counts, state.view),
+                "_p": county_popup(row, counts, flt, list(layers.vocab.industries)),
+            }
+        )
+    fill = Overlay(
+        fill_name,
+        (geo_ref_part(COUNTY_STORE, props, pane="dzFill", sticky=True, highlight=True),),
+    )
+    labels = Overlay("区县名称", (labels_part(county_labels(layers, counties, per_county, state)),))
+    n = len(projects)
+    anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
+    project_parts = [
+        Part(
+            "projects",
+            script_json(project_payload(projects, basemap=state.basemap, anchor=anchor)),
+            script_json({"token": token, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}),
+        )
+    ]
+    n_city = n_at_city(projects)
+    if n_city:
+        project_parts.append(labels_part([anchor_label(anchor, n_city)]))
+    points = Overlay(f"重点项目（{n} 个）", tuple(project_parts))
+    legend_html = legend(layers, state, projects, breaks)
+    key = Overlay(
+        "图例",
+        (Part("legend", script_json(legend_html), script_json({"token": token})),),
+        control=False,
+    )
+    return ViewLayers(token, n, (fill, labels, points, key))
+
+
+def _corridor_key(cell: object) -> str:
+    parts = sorted(split_multi(cell))
+    return "|".join(parts)
+
+
+# ------------------------------------------------------------------------------- pages
+
+
+def standalone_html(layers: Layers, state: ViewState, *, tianditu_key: str = "") -> str:
+    """A single offline HTML page of the map for ``state``: every JS/CSS file inlined."""
+    parts = build_map(
+        base_layers(layers, state.basemap),
+        view_layers(layers, state),
+        tianditu_key=tianditu_key,
+        assets="inline",
+    )
+    parts.map.get_root().header.add_child(RawElement(inline_assets()), name="dz_assets", index=0)
+    title = f"德州市新旧动能转换重点项目地图 — {state.filter.describe()}（{state.view}视图）"
+    return render_html(parts, title=title)
+
+
+def map_html(layers: Layers, state: ViewState, *, assets: Assets = "served") -> str:
+    """The map page for ``state`` with assets linked (served) or inlined."""
+    if assets == "inline":
+        return standalone_html(layers, state)
+    return render_html(build_map(base_layers(layers, state.basemap), view_layers(layers, state)))

@@ -1,0 +1,324 @@
+"""End to end in a real headless Chromium (Debian's), with the network cut off.
+
+The app runs as ``streamlit run app.py`` on a free port; every request that is not to
+that local server is aborted, so the map must draw from locally served assets. The
+screenshots go to test-artifacts/ (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, Playwright, Route, sync_playwright
+
+from dzgeo.data.published import Layers, read_layers
+from dzgeo.filters import ProjectFilter, ViewState
+from dzgeo.web import views as webmap
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+XSS = "<img src=x onerror=alert(1)>"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+COUNT_JS = """() => {
+  const map = document.querySelector('.leaflet-container');
+  if (!map || !map.getAttribute('data-dz-view')) return null;
+  let n = 0;
+  document.querySelectorAll('.dz-cl span').forEach((e) => { n += Number(e.textContent); });
+  n += document.querySelectorAll('.dz-pt').length;
+  return {token: map.getAttribute('data-dz-view'), n: n};
+}"""
+
+
+PIE_CHECK_JS = """() => {
+  const index = window.dzmap.lastProjects._index;
+  const bad = [];
+  for (let z = 0; z <= 17; z++) {
+    for (const c of index.getClusters([-180, -85, 180, 85], z)) {
+      if (!c.properties.cluster) continue;
+      const sum = c.properties.a.reduce((x, y) => x + y, 0);
+      if (sum !== c.properties.point_count) bad.push([z, sum, c.properties.point_count]);
+    }
+  }
+  return bad;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def layers() -> Layers:
+    return read_layers()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``streamlit run app.py`` on a free port; yields (base URL, script-run log)."""
+    run_log = tmp_path_factory.mktemp("runs") / "runs.log"
+    port = _free_port()
+    env = {**os.environ, "DZGEO_RUN_LOG": str(run_log)}
+    env.pop("DZGEO_LAYERS_DIR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.1)
+        yield url, run_log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the end-to-end tests need Debian's chromium "
+            "(apt-get install chromium); they fail rather than skip without it"
+        )
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield browser
+    browser.close()
+
+
+@dataclasses.dataclass
+class Offline:
+    """A page whose non-local requests are aborted and recorded, and whose dialogs are too."""
+
+    page: Page
+    blocked: list[str]
+    dialogs: list[str]
+    errors: list[str]
+
+
+@pytest.fixture
+def offline(browser: Browser) -> Iterator[Offline]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    blocked: list[str] = []
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:", "file:")) or host in (
+            "127.0.0.1",
+            "localhost",
+        ):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    state = Offline(page, blocked, [], [])
+    page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: state.errors.append(str(e)))
+    yield state
+    context.close()
+
+
+def map_frame(page: Page) -> Frame:
+    page.wait_for_selector(MAP_IFRAME, timeout=30_000)
+    handle = page.query_selector(MAP_IFRAME)
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def wait_for_map(page: Page, *, not_token: str | None = None) -> dict:
+    """Wait until the map has drawn its projects (with a view token other than ``not_token``)."""
+    frame = map_frame(page)
+    frame.wait_for_function(
+        f"(old) => {{ const r = ({COUNT_JS})(); return r && r.token !== old; }}",
+        arg=not_token,
+        timeout=30_000,
+    )
+    return frame.evaluate(COUNT_JS)
+
+
+def runs(log: Path) -> int:
+    return len(log.read_text(encoding="utf-8").split()) if log.exists() else 0
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Pick the option starting with ``text`` in the sidebar multiselect labelled ``label``."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    box.locator("input").click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_map_counts_every_project_then_one_industry(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(url)
+    first = wait_for_map(page)
+    assert first["n"] == len(layers.projects)
+    assert "272" in map_frame(page).inner_text(".leaflet-control-layers")  # layer control
+    assert map_frame(page).locator(".dz-legend").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-layout-all.png"), full_page=True)
+
+    choose(page, "产业", "新能源")
+    after = wait_for_map(page, not_token=first["token"])
+    expected = int(layers.industries.set_index("name").loc["新能源", "projects"])
+    assert after["n"] == expected < first["n"]
+    assert parse_qs(urlparse(page.url).query) == {"industry": ["新能源"]}
+    page.screenshot(path=str(ARTIFACTS / "e2e-layout-new-energy.png"), full_page=True)
+    assert offline.blocked == [], "the page asked the internet for something"
+    assert offline.errors == []
+
+
+def test_a_copied_url_reproduces_the_view(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(f"{url}/?view=%E9%A1%B9%E7%9B%AE&industry=%E6%96%87%E5%8C%96%E6%97%85%E6%B8%B8")
+    drawn = wait_for_map(page)
+    expected = int(layers.industries.set_index("name").loc["文化旅游", "projects"])
+    assert drawn["n"] == expected
+    frame = map_frame(page)
+    assert "区县重点项目数" in frame.inner_text(".dz-legend")
+    assert "项目" in page.locator('[data-testid="stSidebar"]').inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-projects-view.png"), full_page=True)
+    assert offline.blocked == []
+
+
+def test_tile_basemap_offline_still_draws_every_vector_layer(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(f"{url}/?basemap=amap")
+    drawn = wait_for_map(page)
+    assert drawn["n"] == len(layers.projects)
+    frame = map_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() >= len(layers.counties_web)
+    assert "GCJ-02" in frame.inner_text(".dz-legend")
+    page.wait_for_timeout(500)
+    hosts = {urlparse(u).hostname or "" for u in offline.blocked}
+    assert hosts and all(h.endswith("autonavi.com") for h in hosts), hosts  # only the tiles
+    assert offline.errors == []
+
+
+def test_pan_zoom_runs_nothing_and_a_filter_runs_once(app_server, offline):
+    url, log = app_server
+    page = offline.page
+    page.goto(url)
+    first = wait_for_map(page)
+    page.wait_for_timeout(500)  # let the first run's bookkeeping settle
+    before = runs(log)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 120, cy - 60, steps=6)
+    page.mouse.up()
+    page.mouse.wheel(0, -240)
+    page.wait_for_timeout(1500)  # the map's debounce is 250 ms: give it room to misbehave
+    assert runs(log) == before, "pan/zoom reran the script"
+
+    choose(page, "类别", "传统")
+    wait_for_map(page, not_token=first["token"])
+    page.wait_for_timeout(1000)
+    assert runs(log) == before + 1, "a filter change should run the script exactly once"
+
+
+def test_downloads_of_the_filtered_projects(app_server, offline, layers):
+    url, _ = app_server
+    page = offline.page
+    page.goto(f"{url}/?industry=%E6%96%B0%E6%9D%90%E6%96%99")  # 新材料
+    wait_for_map(page)
+    expected = int(layers.industries.set_index("name").loc["新材料", "projects"])
+    files = {}
+    for label in ("CSV", "离线网页", "简报图 PNG"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label, exact=True).click()
+        files[label] = Path(info.value.path()).read_bytes()
+    csv = files["CSV"].decode("utf-8-sig").splitlines()
+    assert files["CSV"].startswith(b"\xef\xbb\xbf") and len(csv) == expected + 1
+    assert b"dzmap.projects(" in files["离线网页"] and b"<script src=" not in files["离线网页"]
+    assert files["简报图 PNG"].startswith(b"\x89PNG")
+    assert offline.blocked == [] and offline.errors == []
+
+
+def test_standalone_page_is_offline_and_escapes_data(tmp_path, offline, layers):
+    projects = layers.projects.copy()
+    projects.loc[projects.index[0], "name"] = XSS
+    projects.loc[projects.index[0], "enterprise"] = XSS
+    evil = dataclasses.replace(layers, projects=projects)
+    path = tmp_path / "map.html"
+    path.write_text(webmap.standalone_html(evil, ViewState()), encoding="utf-8")
+    page = offline.page
+    page.goto(path.as_uri())
+    page.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=30_000)
+    assert page.evaluate(COUNT_JS)["n"] == len(projects)
+    assert page.evaluate(PIE_CHECK_JS) == [], "cluster pies must add up to their counts"
+
+    only = tmp_path / "one.html"
+    only.write_text(
+        webmap.standalone_html(evil, ViewState(ProjectFilter(text="onerror"))), encoding="utf-8"
+    )
+    page.goto(only.as_uri())
+    page.wait_for_function("window.dzReady", timeout=30_000)
+    marker = page.locator(".dz-pt")
+    assert marker.count() == 1
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("h4").inner_text() == XSS
+    assert XSS in popup.inner_text()
+    assert popup.locator("img").count() == 0
+    page.wait_for_timeout(300)
+    assert offline.dialogs == [], "data text ran as HTML"
+    assert offline.blocked == [] and offline.errors == []
