@@ -11,9 +11,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dzgeo.errors import DzgeoError
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR
+
+if TYPE_CHECKING:
+    from dzgeo.filters import ProjectFilter
+    from dzgeo.vocabulary import Vocabulary
 
 log = logging.getLogger("dzgeo")
 
@@ -41,15 +46,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dzgeo.briefing import sheets as staticmap
     from dzgeo.data.published import read_layers
     from dzgeo.errors import ExportError
-    from dzgeo.filters import ProjectFilter
 
-    flt = ProjectFilter(
-        groups=tuple(args.group or ()),
-        industries=tuple(args.industry or ()),
-        subfields=tuple(args.subfield or ()),
-        places=tuple(args.place or ()),
-        text=" ".join(args.q or ()),
-    )
     options = {"paper": args.paper, "orientation": args.orientation, "dpi": args.dpi}
     if args.each is not None:
         if args.each != "industry":
@@ -62,6 +59,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         fmt = args.format or "pdf"
         staticmap.check_request("layout", fmt, **options)
         layers = read_layers(args.layers)
+        flt = filter_from_options(args, layers.vocab)
         written = staticmap.export_set(
             layers, args.outdir, flt=flt, fmt=fmt, progress=not args.no_progress, **options
         )
@@ -74,12 +72,50 @@ def _cmd_export(args: argparse.Namespace) -> int:
         fmt = staticmap.format_for(args.output, args.format)
         staticmap.check_request(args.kind, fmt, **options)
         layers = read_layers(args.layers)
+        flt = filter_from_options(args, layers.vocab)
         written = [
             staticmap.export(layers, args.output, kind=args.kind, flt=flt, fmt=fmt, **options)
         ]
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filter options shared by every command that writes projects (export, table)."""
+    parser.add_argument("--industry", action="append", help="产业 (repeat or comma-separate)")
+    parser.add_argument("--place", action="append", help="地点: county, zone or 中心城区")
+    parser.add_argument("--group", action="append", help="新兴 | 传统")
+    parser.add_argument("--subfield", action="append", help="细分领域")
+    parser.add_argument("--q", action="append", help="text in project or enterprise name")
+    parser.add_argument(
+        "--status", action="append", help="状态: 谋划 前期 在建 竣工 投产 取消 未填 (repeat)"
+    )
+    parser.add_argument("--start-year", metavar="A-B", help="开工年份 range, e.g. 2019-2021, 2020-")
+    parser.add_argument("--investment", metavar="A-B", help="总投资（亿元） range, e.g. 1-10, 5-")
+    parser.add_argument("--year", metavar="YYYY", help="only what stood in that year (2018-)")
+
+
+def filter_from_options(args: argparse.Namespace, vocab: Vocabulary) -> ProjectFilter:
+    """The filter the options of :func:`add_filter_options` name, checked strictly
+    (an unknown name or a malformed range raises :class:`~dzgeo.errors.FilterError`)."""
+    from dzgeo.filters import parse_filter
+
+    raw: dict[str, list[str]] = {}
+    for key, values in (
+        ("industry", args.industry),
+        ("place", args.place),
+        ("group", args.group),
+        ("subfield", args.subfield),
+        ("q", args.q),
+        ("status", args.status),
+        ("start", [args.start_year] if args.start_year is not None else None),
+        ("invest", [args.investment] if args.investment is not None else None),
+        ("year", [args.year] if args.year is not None else None),
+    ):
+        if values:
+            raw[key] = list(values)
+    return parse_filter(raw, vocab)
 
 
 def _add_export_parser(sub: argparse._SubParsersAction) -> None:
@@ -92,11 +128,7 @@ def _add_export_parser(sub: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="output file (.png .pdf .svg)")
     export.add_argument("--each", metavar="industry", help="one map per industry (+ layout)")
     export.add_argument("--outdir", type=Path, help="output folder for --each")
-    export.add_argument("--industry", action="append", help="产业 (repeat or comma-separate)")
-    export.add_argument("--place", action="append", help="地点: county, zone or 中心城区")
-    export.add_argument("--group", action="append", help="新兴 | 传统")
-    export.add_argument("--subfield", action="append", help="细分领域")
-    export.add_argument("--q", action="append", help="text in project or enterprise name")
+    add_filter_options(export)
     export.add_argument("--format", help="png | pdf | svg (default: from the suffix)")
     export.add_argument("--paper", default="A4", help="A4 | A3 (default A4)")
     export.add_argument(

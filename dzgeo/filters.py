@@ -2,9 +2,13 @@
 
 A :class:`ProjectFilter` says which key projects a view shows. It round-trips through
 URL query parameters (the app's shareable state) and command-line options, and is
-checked against the :class:`~dzgeo.vocabulary.Vocabulary`: strictly for the CLI (an
-unknown name is an error) and leniently for URLs (an unknown name is dropped with a
-notice the user sees).
+checked against the :class:`~dzgeo.vocabulary.Vocabulary` and the ledger's closed
+lists (:mod:`dzgeo.ledger.fields`): strictly for the CLI (an unknown name or a malformed
+range is an error) and leniently for URLs (it is dropped with a notice the user sees).
+
+The ledger fields (状态, 开工年份, 总投资, the year slider's year) filter the current
+ledger version's projects; on a frame without those columns (the published layer) a
+ledger condition admits nothing, because no project is known to meet it.
 """
 
 from __future__ import annotations
@@ -15,9 +19,23 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from dzgeo.errors import FilterError
+from dzgeo.ledger_conditions import (
+    FIRST_YEAR,
+    NO_STATUS,
+    STATUS_CHOICES,
+    YEAR_BOUNDS,
+    in_range,
+    last_year,
+    ledger_number,
+    ledger_text,
+    range_from,
+    range_text,
+    range_words,
+    year_stage,
+)
 from dzgeo.vocabulary import GROUPS, Vocabulary, split_multi
 
-#: URL / CLI keys of the filter fields.
+#: URL / CLI keys of the list and text filter fields.
 QUERY_KEYS = {
     "group": "groups",
     "industry": "industries",
@@ -25,6 +43,8 @@ QUERY_KEYS = {
     "place": "places",
     "q": "text",
 }
+#: URL keys of the ledger filter fields (lists, ranges ``A-B`` and the slider's year).
+LEDGER_QUERY_KEYS = ("status", "start", "invest", "year")
 VIEWS = ("布局", "项目")
 BASEMAPS = ("none", "osm", "tianditu", "amap")
 MAX_TEXT = 100
@@ -39,10 +59,33 @@ class ProjectFilter:
     subfields: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     text: str = ""
+    #: 状态: STATUSES and NO_STATUS.
+    statuses: tuple[str, ...] = ()
+    #: 开工年份 range, both ends included (None: open).
+    start_min: int | None = None
+    start_max: int | None = None
+    #: 总投资（亿元） range, both ends included (None: open).
+    invest_min: float | None = None
+    invest_max: float | None = None
+    #: The year slider: only what stood in that year (started by then); None: every project.
+    year: int | None = None
 
     def is_empty(self) -> bool:
         """True when the filter lets every project through."""
-        return not (self.groups or self.industries or self.subfields or self.places or self.text)
+        return not (
+            self.groups
+            or self.industries
+            or self.subfields
+            or self.places
+            or self.text
+            or self.statuses
+            or self.has_ranges()
+        )
+
+    def has_ranges(self) -> bool:
+        """True when a range or the year restricts the projects."""
+        ends = (self.start_min, self.start_max, self.invest_min, self.invest_max, self.year)
+        return any(end is not None for end in ends)
 
     def describe(self) -> str:
         """A short Chinese sentence naming the filter, for subtitles and captions."""
@@ -57,6 +100,14 @@ class ProjectFilter:
             parts.append("地点：" + "、".join(self.places))
         if self.text:
             parts.append(f"关键词：“{self.text}”")
+        if self.statuses:
+            parts.append("状态：" + "、".join(self.statuses))
+        if self.start_min is not None or self.start_max is not None:
+            parts.append("开工年份：" + range_words(self.start_min, self.start_max, " 年"))
+        if self.invest_min is not None or self.invest_max is not None:
+            parts.append("总投资：" + range_words(self.invest_min, self.invest_max, " 亿元"))
+        if self.year is not None:
+            parts.append(f"{self.year} 年已开工")
         return "；".join(parts) if parts else "全部重点支持项目"
 
     def to_query(self) -> dict[str, list[str]]:
@@ -68,6 +119,14 @@ class ProjectFilter:
             values = [v for v in values if v]
             if values:
                 query[key] = values
+        if self.statuses:
+            query["status"] = list(self.statuses)
+        if self.start_min is not None or self.start_max is not None:
+            query["start"] = [range_text(self.start_min, self.start_max)]
+        if self.invest_min is not None or self.invest_max is not None:
+            query["invest"] = [range_text(self.invest_min, self.invest_max)]
+        if self.year is not None:
+            query["year"] = [str(self.year)]
         return query
 
 
@@ -122,7 +181,7 @@ def parse_view_state(
     never raises on user input.
     """
     notices: list[str] = []
-    known_keys = {*QUERY_KEYS, "view", "basemap"}
+    known_keys = {*QUERY_KEYS, *LEDGER_QUERY_KEYS, "view", "basemap"}
     for key in raw:
         if key not in known_keys:
             notices.append(f"已忽略未知参数“{key}”")
@@ -154,7 +213,33 @@ def _filter_from(
     if len(text) > MAX_TEXT:
         notices.append(f"关键词过长，已截取前 {MAX_TEXT} 个字")
         text = text[:MAX_TEXT]
-    return ProjectFilter(groups, industries, subfields, places, text)
+    statuses = _keep_known(_values(raw, "status"), STATUS_CHOICES, "状态", notices)
+    start = range_from(raw, "start", "开工年份", YEAR_BOUNDS, notices, integer=True)
+    invest = range_from(raw, "invest", "总投资", (0.0, 1e6), notices, integer=False)
+    year_range = range_from(raw, "year", "年份", (FIRST_YEAR, last_year()), notices, integer=True)
+    year = None
+    if year_range != (None, None):
+        if year_range[0] != year_range[1]:
+            notices.append(f"年份“{range_text(*year_range)}”（年份只取一个值，如 2020）")
+        else:
+            year = int(year_range[0])  # type: ignore[arg-type]
+    return ProjectFilter(
+        groups,
+        industries,
+        subfields,
+        places,
+        text,
+        statuses=statuses,
+        start_min=_as_int(start[0]),
+        start_max=_as_int(start[1]),
+        invest_min=invest[0],
+        invest_max=invest[1],
+        year=year,
+    )
+
+
+def _as_int(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _text(value: str | Sequence[str] | None) -> str:
@@ -169,12 +254,18 @@ def validate_filter(flt: ProjectFilter, vocab: Vocabulary) -> ProjectFilter:
     """Return ``flt`` with places made canonical, or raise :class:`FilterError`.
 
     The strict check used by the CLI and the library's export functions: every unknown
-    group, industry, sub-field or place is named in one error with the valid choices.
+    group, industry, sub-field, place or status and every bad range is named in one
+    error with the valid choices.
     """
-    notices: list[str] = []
+    raw: dict[str, str | list[str]]
     raw = {key: list(v) if not isinstance(v, str) else v for key, v in flt.to_query().items()}
-    if flt.text:
-        raw["q"] = flt.text
+    return parse_filter(raw, vocab)
+
+
+def parse_filter(raw: Mapping[str, str | Sequence[str]], vocab: Vocabulary) -> ProjectFilter:
+    """Read a filter from URL-style parameters strictly (the CLI's options): every
+    unknown name or malformed range is named in one :class:`FilterError`."""
+    notices: list[str] = []
     checked = _filter_from(raw, vocab, notices)
     if notices:
         raise FilterError("筛选条件有误：" + "；".join(notices))
@@ -228,6 +319,17 @@ def project_mask(projects: pd.DataFrame, flt: ProjectFilter, vocab: Vocabulary) 
         needle = flt.text.casefold()
         haystack = projects["name"].fillna("") + " " + projects["enterprise"].fillna("")
         mask &= haystack.str.casefold().str.contains(needle, regex=False)
+    if flt.statuses:
+        status = ledger_text(projects, "status")
+        wanted = [s for s in flt.statuses if s != NO_STATUS]
+        mask &= status.isin(wanted) | ((status == "") & (NO_STATUS in flt.statuses))
+    if flt.start_min is not None or flt.start_max is not None:
+        mask &= in_range(ledger_number(projects, "start_year"), flt.start_min, flt.start_max)
+    if flt.invest_min is not None or flt.invest_max is not None:
+        invest = ledger_number(projects, "investment_total")
+        mask &= in_range(invest, flt.invest_min, flt.invest_max)
+    if flt.year is not None:
+        mask &= year_stage(projects, flt.year) != ""
     return mask.astype(bool)
 
 
