@@ -173,9 +173,7 @@ def test_range_spellings(layers):
         ({"start": ["2019-2020", "2021"]}, "只取一个范围"),
     ],
 )
-def test_bad_ledger_parameters_are_dropped_from_urls_and_refused_by_the_cli(
-    layers, raw, fragment
-):
+def test_bad_ledger_parameters_are_dropped_from_urls_and_refused_by_the_cli(layers, raw, fragment):
     state, notices = parse_view_state(raw, layers.vocab)
     assert any(fragment in n for n in notices), notices
     assert state.filter.year is None or "start" in raw
@@ -212,9 +210,10 @@ def test_cli_refuses_bad_ledger_options_in_one_line(tmp_path, capsys, options, f
 
 def test_cli_filter_options_make_the_filter(layers):
     parser = cli.build_parser()
+    ledger_options = ["--start-year", "2019-", "--investment", "1-10", "--year", "2020"]
+    statuses = ["--status", "在建,竣工", "--status", "投产"]
     args = parser.parse_args(
-        ["export", "projects", "-o", "x.png", "--status", "在建,竣工", "--status", "投产"]
-        + ["--start-year", "2019-", "--investment", "1-10", "--year", "2020", "--place", "陵县"]
+        ["export", "projects", "-o", "x.png", *statuses, *ledger_options, "--place", "陵县"]
     )
     flt = cli.filter_from_options(args, layers.vocab)
     assert flt == ProjectFilter(
