@@ -33,12 +33,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dzgeo.data.projects import check_projects
+    from dzgeo.data.projects import scan_projects
     from dzgeo.data.published import read_layers
+    from dzgeo.errors import capped_lines, shorten
 
     vocab = read_layers(args.layers).vocab
-    frame = check_projects(args.path, vocab)
-    print(f"{args.path}: {len(frame)} 个项目，全部通过检查 (all rows valid)")
+    scan = scan_projects(args.path, vocab)
+    for note in scan.notes:
+        print(f"注意 (note): {note}")
+    if found := scan.formula_like:
+        total = sum(found.totals.values())
+        print(f"警告 (warning): {total:,} 个单元格会被电子表格当作公式执行 (formula-like cells):")
+        for line in capped_lines(found.kept, found.totals):
+            print(f"  - {line}")
+    print(f"{shorten(args.path)}: {scan.rows:,} 个项目，全部通过检查 (all rows valid)")
     return 0
 
 

@@ -6,7 +6,6 @@ Pure functions of the published layers and a filtered project frame (from
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -16,6 +15,7 @@ import shapely
 
 from dzgeo.data.geojson import feature_collection_text
 from dzgeo.data.published import PROJECT_FIELDS
+from dzgeo.formulas import csv_bytes, xlsx_bytes
 from dzgeo.vocabulary import Vocabulary, split_multi
 
 #: Columns of a project download, in order: the fields of layers/projects.geojson.
@@ -114,21 +114,16 @@ def _export_frame(projects: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def projects_csv(projects: gpd.GeoDataFrame) -> bytes:
-    """The projects as CSV, UTF-8 with BOM so that Excel opens the Chinese text."""
-    return _export_frame(projects).to_csv(index=False).encode("utf-8-sig")
+    """The projects as CSV, UTF-8 with BOM so that Excel opens the Chinese text.
+
+    Cells a spreadsheet would run as formulas are neutralised (:mod:`dzgeo.formulas`).
+    """
+    return csv_bytes(_export_frame(projects))
 
 
 def projects_xlsx(projects: gpd.GeoDataFrame, *, sheet: str = "重点项目") -> bytes:
-    """The projects as an Excel workbook (one sheet, header frozen)."""
-    buffer = io.BytesIO()
-    frame = _export_frame(projects)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-        ws = writer.sheets[sheet]
-        for cells in ws.columns:
-            width = max((len(str(c.value)) if c.value is not None else 0) for c in cells[:200])
-            ws.column_dimensions[cells[0].column_letter].width = min(max(8, width * 1.6), 60)
-    return buffer.getvalue()
+    """The projects as an Excel workbook (one sheet, header frozen, text cells as text)."""
+    return xlsx_bytes({sheet: _export_frame(projects)})
 
 
 def projects_geojson(projects: gpd.GeoDataFrame) -> bytes:

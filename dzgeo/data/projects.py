@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,19 +19,21 @@ import pandas as pd
 from shapely.geometry import MultiPoint, Point
 
 from dzgeo.data._validate import (
+    Records,
     as_records,
     by_row,
     cells,
     check_columns,
     check_enum,
     check_pattern,
-    check_unique,
     choices,
     file_error,
     require_file,
     where,
 )
-from dzgeo.errors import Problem, raise_if_problems
+from dzgeo.data.tabular import Table, header_problems, open_table
+from dzgeo.errors import Problem, ProblemLog, raise_if_problems, shorten
+from dzgeo.formulas import formula_cells
 from dzgeo.settings import STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
@@ -63,34 +67,39 @@ def read_projects(path: str | Path) -> pd.DataFrame:
 
     Every column is read as text (ids such as ``007`` keep their zeros); missing
     optional columns are added empty (missing required ones are left for validation).
+    CSV and XLSX go through :mod:`dzgeo.data.tabular` (encoding, separator, sheet).
     Geometry in a GeoJSON is ignored: a project is placed by its ``place``.
     """
     path = Path(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        frame = _read_geojson_properties(_project_file(path))
+    else:
+        frame = _open_projects(path).frame()
+    return _complete(frame)
+
+
+def _project_file(path: Path) -> Path:
     require_file(path, "项目文件", "请检查路径，支持 CSV、XLSX、GeoJSON")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise file_error(
-            str(path), f"不支持的格式“{suffix}”", "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON"
+            str(path),
+            f"不支持的格式“{shorten(suffix, 20)}”",
+            "请另存为 CSV (UTF-8)、XLSX 或 GeoJSON",
         )
-    try:
-        frame = _read_table(path, suffix)
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
-        raise file_error(
-            str(path), f"无法读取：{exc}", "请确认文件未损坏；CSV 须为 UTF-8 编码，首行为列名"
-        ) from exc
+    return path
+
+
+def _open_projects(path: Path) -> Table:
+    return open_table(_project_file(path), known=COLUMNS, required=REQUIRED, what="项目文件")
+
+
+def _complete(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in COLUMNS:
         if column not in frame.columns and column not in REQUIRED:
             frame[column] = ""
     return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
-
-
-def _read_table(path: Path, suffix: str) -> pd.DataFrame:
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    return _read_geojson_properties(path)
 
 
 def _read_geojson_properties(path: Path) -> pd.DataFrame:
@@ -110,17 +119,87 @@ def validate_projects(frame: pd.DataFrame, vocab: Vocabulary, *, source: str) ->
     """
     if missing := check_columns(frame, COLUMNS, source, required=REQUIRED):
         return missing
-    rows = as_records(frame, COLUMNS)
+    return by_row(_records_problems(as_records(frame, COLUMNS), vocab, source, {}))
+
+
+def _records_problems(
+    rows: Records, vocab: Vocabulary, source: str, first_ids: dict[str, int]
+) -> list[Problem]:
+    """The problems of some rows; ``first_ids`` (id -> first row) carries over chunks."""
     problems = [
         Problem(source, where(row, column), message, fix)
         for row, rec in rows
         for column, message, fix in _row_problems(rec, vocab)
     ]
     problems += check_pattern(rows, "id", ID_PATTERN, "id 只用字母、数字和 - _ .", source)
-    problems += check_unique(rows, ["id"], source)
+    for row, rec in rows:
+        ident = rec["id"]
+        if not ident.strip():
+            continue
+        if ident in first_ids:
+            problems.append(
+                Problem(
+                    source,
+                    where(row, "id"),
+                    f"重复的键 (duplicate key) '{ident}'，与第 {first_ids[ident]} 行相同",
+                    "id 每行唯一：删除或合并重复行",
+                )
+            )
+        else:
+            first_ids[ident] = row
     for column, allowed in (("place_source", PLACE_SOURCES), ("place_basis_kind", BASIS_KINDS)):
         problems += check_enum(cells(rows, column), column, allowed, source, optional=True)
-    return by_row(problems)
+    return problems
+
+
+@dataclass(frozen=True)
+class ProjectScan:
+    """What ``dzgeo validate`` learnt about a valid project file."""
+
+    source: str
+    rows: int
+    notes: tuple[str, ...] = ()
+    #: Cells a spreadsheet would run as a formula (kept, but worth a look), capped.
+    formula_like: ProblemLog = field(default_factory=ProblemLog)
+
+
+def scan_projects(path: str | Path, vocab: Vocabulary) -> ProjectScan:
+    """Check a project file of any size, chunk by chunk, holding no more than a chunk.
+
+    Raises one :class:`DataValidationError` listing the first problems of each kind and
+    how many there are; returns the row count, the reader's notes and formula-like cells.
+    """
+    path = Path(path)
+    source = str(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        frame = _read_geojson_properties(_project_file(path))
+        columns, notes = tuple(str(c) for c in frame.columns), ()
+        chunks: Iterable[pd.DataFrame] = [frame.set_axis(range(2, len(frame) + 2))]
+    else:
+        table = _open_projects(path)
+        columns, notes, chunks = table.columns, tuple(table.notes), table.chunks()
+    log_ = ProblemLog()
+    log_.extend(header_problems(columns, COLUMNS, source, required=REQUIRED))
+    if any(c not in columns for c in REQUIRED):
+        log_.raise_if_any()
+    first_ids: dict[str, int] = {}
+    formula_like = ProblemLog()
+    count = 0
+    for chunk in chunks:
+        rows = _chunk_records(_complete(chunk))
+        count += len(rows)
+        log_.extend(_records_problems(rows, vocab, source, first_ids))
+        formula_like.extend(formula_cells(rows, source))
+    log_.raise_if_any(by_row)
+    return ProjectScan(source, count, notes, formula_like)
+
+
+def _chunk_records(frame: pd.DataFrame) -> Records:
+    blank = dict.fromkeys(COLUMNS, "")
+    return [
+        (int(row), blank | rec)
+        for row, rec in zip(frame.index, frame.to_dict("records"), strict=True)
+    ]
 
 
 def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str, str]]:
