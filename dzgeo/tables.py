@@ -16,6 +16,8 @@ import shapely
 from dzgeo.data.geojson import feature_collection_text
 from dzgeo.data.published import PROJECT_FIELDS
 from dzgeo.formulas import csv_bytes, xlsx_bytes
+from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS, LEDGER_FIELDS
+from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import Vocabulary, split_multi
 
 #: Columns of a project download, in order: the fields of layers/projects.geojson.
@@ -33,7 +35,20 @@ DISPLAY_COLUMNS = {
     "enterprise": "企业",
     "plan_section": "规划章节",
 }
+#: Ledger columns of the project table, shown when the frame has them (the current
+#: ledger version): field -> Chinese header.
+LEDGER_DISPLAY_COLUMNS = {
+    "status": HEADERS["status"],
+    "start_year": HEADERS["start_year"],
+    "finish_year": HEADERS["finish_year"],
+    "investment_total": HEADERS["investment_total"],
+    "located_by": "点位依据",
+    "township": HEADERS["township"],
+    "responsible": HEADERS["responsible"],
+}
 EMPTY_MESSAGE = "没有符合条件的项目"
+#: Keys of :func:`progress_totals`.
+UNDER_WAY, FINISHED, INVESTMENT = "在建", "竣工", "总投资"
 
 
 def _text_col(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -52,7 +67,57 @@ def project_table(projects: pd.DataFrame) -> pd.DataFrame:
         elif column == "place_source":
             values = values.map(lambda v: PLACE_SOURCE_LABELS.get(v, v))
         out[header] = values
+    if "status" in projects.columns:
+        for column, header in LEDGER_DISPLAY_COLUMNS.items():
+            if column in ("start_year", "finish_year"):
+                years = ledger_number(projects, column)
+                out[header] = years.map(lambda v: "" if np.isnan(v) else f"{v:.0f}")
+            elif column == "investment_total":
+                out[header] = ledger_number(projects, column)
+            else:
+                out[header] = _text_col(projects, column)
     return out.reset_index(drop=True)
+
+
+def progress_totals(
+    projects: pd.DataFrame, vocab: Vocabulary, *, year: int | None = None
+) -> dict[str, dict[str, float]]:
+    """在建 / 竣工 counts and 总投资 sums (亿元) per industry, and over all (key '').
+
+    在建 is the status 在建 and 竣工 the finished statuses (竣工, 投产); with ``year``
+    (the slider) they are what each project was in that year instead
+    (:func:`dzgeo.ledger_conditions.year_stage`). 总投资 adds the investments the
+    ledger gives; a frame without ledger fields has zeros everywhere.
+    """
+    if year is not None:
+        stage = year_stage(projects, year)
+        under_way, finished = stage == STAGE_STARTED, stage == STAGE_FINISHED
+    else:
+        status = _text_col(projects, "status")
+        under_way, finished = status == "在建", status.isin(FINISHED_STATUSES)
+    frame = pd.DataFrame(
+        {
+            "industry": _text_col(projects, "industry"),
+            UNDER_WAY: under_way.astype(int),
+            FINISHED: finished.astype(int),
+            INVESTMENT: ledger_number(projects, "investment_total").fillna(0.0),
+        }
+    )
+    sums = frame.groupby("industry")[[UNDER_WAY, FINISHED, INVESTMENT]].sum()
+    zero = {UNDER_WAY: 0.0, FINISHED: 0.0, INVESTMENT: 0.0}
+    out = {name: dict(zero) for name in vocab.industries}
+    for name, row in sums.iterrows():
+        out[str(name)] = {k: float(row[k]) for k in zero}
+    out[""] = {k: float(frame[k].sum()) for k in zero}
+    return out
+
+
+def progress_line(totals: dict[str, float]) -> str:
+    """在建 / 竣工 / 总投资 as one line of plain text: 在建 12 个 · 竣工 3 个 · 总投资 45.6 亿元."""
+    return (
+        f"{UNDER_WAY} {int(totals[UNDER_WAY])} 个 · {FINISHED} {int(totals[FINISHED])} 个"
+        f" · {INVESTMENT} {totals[INVESTMENT]:,.2f} 亿元"
+    )
 
 
 def industry_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:
@@ -98,9 +163,15 @@ def county_industry_counts(
     return out
 
 
+def export_columns(projects: pd.DataFrame) -> list[str]:
+    """The columns of a download: the published fields, then the ledger's when present."""
+    return [*EXPORT_COLUMNS, *(c for c in LEDGER_FIELDS if c in projects.columns)]
+
+
 def _export_frame(projects: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Export columns plus lon/lat of each project's first point."""
-    frame = pd.DataFrame({c: _text_col(projects, c) for c in EXPORT_COLUMNS})
+    """Export columns plus lon/lat of each project's first point (its site when the
+    ledger gives one)."""
+    frame = pd.DataFrame({c: _text_col(projects, c) for c in export_columns(projects)})
     lon = np.full(len(projects), np.nan)
     lat = np.full(len(projects), np.nan)
     if len(projects):
@@ -130,7 +201,7 @@ def projects_geojson(projects: gpd.GeoDataFrame) -> bytes:
     """The projects as GeoJSON (RFC 7946, WGS 84, the published fields, house format)."""
     if projects.crs is not None and projects.crs.to_epsg() != 4326:
         projects = projects.to_crs("EPSG:4326")
-    columns = [c for c in EXPORT_COLUMNS if c in projects.columns]
+    columns = [c for c in export_columns(projects) if c in projects.columns]
     properties = pd.DataFrame({c: _text_col(projects, c) for c in columns}).to_dict("records")
     text = feature_collection_text(properties, list(projects.geometry.values))
     return text.encode("utf-8")
@@ -169,10 +240,17 @@ def _change(baseline: object, target: object) -> str:
 
 
 def industry_panel(
-    industries: pd.DataFrame, projects: pd.DataFrame, vocab: Vocabulary
+    industries: pd.DataFrame,
+    projects: pd.DataFrame,
+    vocab: Vocabulary,
+    *,
+    year: int | None = None,
 ) -> pd.DataFrame:
-    """The 12 industries: group, 2022 target, projects (all / passing), core areas."""
+    """The 12 industries: group, 2022 target, projects (all / passing), core areas; with
+    the ledger's fields also 在建 / 竣工 / 总投资 of the passing projects (in ``year``)."""
     passing = industry_counts(projects, vocab)
+    has_ledger = "status" in projects.columns
+    progress = progress_totals(projects, vocab, year=year) if has_ledger else None
     rows = []
     for row in industries.to_dict("records"):
         name = str(row.get("name", ""))
@@ -184,11 +262,20 @@ def industry_panel(
                 "2022 年目标": str(row.get("targets", "") or ""),
                 "重点项目": int(total) if _is_number(total) else 0,
                 "符合筛选": passing.get(name, 0),
+                **(_progress_cells(progress[name]) if progress is not None else {}),
                 "核心区": "、".join(split_multi(row.get("core_areas"))),
                 "规划章节": str(row.get("plan_section", "") or ""),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _progress_cells(totals: dict[str, float]) -> dict[str, object]:
+    return {
+        UNDER_WAY: int(totals[UNDER_WAY]),
+        FINISHED: int(totals[FINISHED]),
+        "总投资（亿元）": round(totals[INVESTMENT], 2),
+    }
 
 
 def _is_number(value: object) -> bool:

@@ -6,9 +6,9 @@ dzgeo.ledger.fields, with known values, so every count below is worked out by ha
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from _ledger_frame import ledger_frame
 
 from dzgeo import cli
 from dzgeo.data.published import Layers, read_layers
@@ -21,7 +21,6 @@ from dzgeo.filters import (
     parse_view_state,
     validate_filter,
 )
-from dzgeo.ledger.fields import LEDGER_FIELDS, STATUSES
 from dzgeo.ledger_conditions import (
     FIRST_YEAR,
     NO_STATUS,
@@ -39,23 +38,8 @@ def layers() -> Layers:
 
 @pytest.fixture(scope="module")
 def ledger(layers: Layers) -> pd.DataFrame:
-    """The 272 projects with ledger fields: the first 60 filled in, the rest empty.
-
-    Row k < 60: status STATUSES[k % 6], start 2018 + k % 5, finish start + 2 for the
-    finished statuses, investment k (亿元).
-    """
-    frame = layers.projects.copy()
-    for column in LEDGER_FIELDS:
-        frame[column] = None
-    n = 60
-    idx = frame.index[:n]
-    k = np.arange(n)
-    frame.loc[idx, "status"] = [STATUSES[i % 6] for i in k]
-    frame.loc[idx, "start_year"] = 2018 + k % 5
-    finished = [STATUSES[i % 6] in ("竣工", "投产") for i in k]
-    frame.loc[idx, "finish_year"] = np.where(finished, 2018 + k % 5 + 2, np.nan)
-    frame.loc[idx, "investment_total"] = k.astype(float)
-    return frame
+    """See tests/_ledger_frame.py for the values."""
+    return ledger_frame(layers.projects)
 
 
 def _ids(frame: pd.DataFrame) -> set[str]:

@@ -11,7 +11,7 @@ from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
 from dzgeo.tables import industry_counts
 from dzgeo.web.popups import cell_text, esc
-from dzgeo.web.projects import n_at_city
+from dzgeo.web.projects import n_at_city, text_column
 
 
 def _li(symbol: str, label: str, count: int | None = None) -> str:
@@ -67,15 +67,26 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
                 )
                 parts.append(_li(chip, name, int(counts.get(name, 0))))
         parts.append("</ul>")
+    parts.append("</div>")
+    if state.filter.year is not None:
+        parts += [
+            f"<h5>{state.filter.year} 年已开工的项目</h5><ul>",
+            _li('<i class="dz-chip dz-open"></i>', "在建（颜色为产业）"),
+            _li('<i class="dz-chip dz-done"></i>', "已竣工（竣工、投产）"),
+            "</ul>",
+        ]
     parts += [
-        "</div><h5>轴带与干线（示意）</h5><ul>",
+        "<h5>轴带与干线（示意）</h5><ul>",
         _li(_line(style.AXIS_COLOR), "新兴产业集聚轴：高速公路"),
         _li(_line(style.AXIS_COLOR, dashed=True), "新兴产业集聚轴：高速铁路"),
         _li(_line(style.BELT_COLOR), "传统产业升级带：高速公路"),
         "</ul></div></div>",
     ]
     unplaced = n_at_city(projects)
+    sited = int((text_column(projects, "located_by") == "台账坐标").sum())
     note = "项目点位为所在地的代表点，并非实际选址"
+    if sited:
+        note = f"{sited} 个项目标于台账坐标，其余为所在地的代表点"
     if unplaced:
         note += f"；{unplaced} 个未指明地点的项目标于市域"
     if state.basemap == "amap":

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from dzgeo import style
+from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.web.overlays import shifted
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def project_payload(
     *,
     basemap: str = "none",
     anchor: tuple[float, float] | None = None,
+    year: int | None = None,
 ) -> dict[str, Any]:
     """The compact, column-wise payload ``dzmap.projects`` reads (packed when large).
 
@@ -59,6 +61,10 @@ def project_payload(
     the popup); projects located at city level (``located == "city"``) go to ``anchor``
     (lon, lat) when given. Coordinates travel as integers of :data:`COORD_STEP` degrees
     above (x0, y0), repeated texts as indices into string tables.
+
+    A frame with the ledger's fields (the current ledger version) also sends them
+    (:func:`ledger_columns`) for the popups, and with ``year`` each project's stage
+    in that year (``g``: 0 not started, 1 在建, 2 竣工), drawn distinct.
     """
     frame = shifted(projects, basemap) if len(projects) else projects
     lon, lat = _first_points(frame)
@@ -96,10 +102,55 @@ def project_payload(
         codes, uniques = pd.factorize(text_column(frame, column), sort=False)
         data[key] = codes.tolist()
         data[table] = [str(u) for u in uniques]
+    if "status" in frame.columns:
+        data.update(ledger_columns(frame))
+    if year is not None and len(frame):
+        stage = year_stage(frame, year)
+        data["g"] = np.select([stage == STAGE_FINISHED, stage == STAGE_STARTED], [2, 1], 0).tolist()
+        data["yr"] = int(year)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     if len(text) > PACK_THRESHOLD:
         packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
         return {"packed": packed}
+    return data
+
+
+#: Ledger text fields in the payload: key, string-table key, column.
+LEDGER_TEXTS = (
+    ("st", "sta", "status"),
+    ("lb", "lby", "located_by"),
+    ("tw", "twn", "township"),
+    ("rp", "rsp", "responsible"),
+    ("rm", "rmk", "remarks"),
+    ("pv", "prv", "provenance"),
+    ("og", "org", "origin"),
+)
+#: Ledger number fields in the payload: key, column (null when empty).
+LEDGER_NUMBERS = (
+    ("y1", "start_year"),
+    ("y2", "finish_year"),
+    ("iv", "investment_total"),
+    ("vd", "investment_done"),
+)
+
+
+def ledger_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """The ledger's fields of ``frame`` as payload columns (texts factorised, numbers
+    rounded, empty as null), plus the version they were read from."""
+    data: dict[str, Any] = {}
+    for key, table, column in LEDGER_TEXTS:
+        codes, uniques = pd.factorize(text_column(frame, column), sort=False)
+        data[key] = codes.tolist()
+        data[table] = [str(u) for u in uniques]
+    for key, column in LEDGER_NUMBERS:
+        values = ledger_number(frame, column) if column in frame.columns else None
+        if values is None:
+            data[key] = [None] * len(frame)
+        else:
+            rounded = values.round(4)
+            data[key] = [None if np.isnan(v) else float(v) for v in rounded.to_numpy()]
+    versions = pd.to_numeric(text_column(frame, "ledger_version"), errors="coerce").dropna()
+    data["ver"] = int(versions.iloc[0]) if len(versions) else 0
     return data
 
 

@@ -334,7 +334,9 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     project_parts = [
         Part(
             "projects",
-            script_json(project_payload(projects, basemap=state.basemap, anchor=anchor)),
+            script_json(
+                project_payload(projects, basemap=state.basemap, anchor=anchor, year=flt.year)
+            ),
             script_json({"token": token, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}),
         )
     ]

@@ -178,8 +178,62 @@
     row("企业", dz.esc(d.ent[d.e[i]]));
     row("规划章节", dz.esc(d.sec[d.t[i]]));
     row("编号", dz.esc(d.id[i]));
+    var ledger = d.sta ? ledgerRows(d, i) : "";
     return (
-      '<div class="dz-pop dz-project"><h4>' + dz.esc(d.n[i]) + "</h4><table>" + rows.join("") + "</table></div>"
+      '<div class="dz-pop dz-project"><h4>' + dz.esc(d.n[i]) + "</h4><table>" + rows.join("") + "</table>" +
+      ledger + "</div>"
+    );
+  }
+
+  var LEDGER_ROWS = [
+    ["状态", "st", "sta", "status"],
+    ["开工年份", "y1", null, "start_year"],
+    ["竣工年份", "y2", null, "finish_year"],
+    ["总投资（亿元）", "iv", null, "investment_total"],
+    ["累计完成投资（亿元）", "vd", null, "investment_done"],
+    ["乡镇（街道）", "tw", "twn", "township"],
+    ["责任单位", "rp", "rsp", "responsible"],
+    ["备注", "rm", "rmk", "remarks"],
+  ];
+
+  /** The ledger part of a project popup: where the point comes from (台账 vs 规划) and
+   * every ledger field with its provenance (规划 or 台账 vN, per field). */
+  function ledgerRows(d, i) {
+    d._prov = d._prov || {};
+    var k = d.pv[i];
+    if (!(k in d._prov)) {
+      try {
+        d._prov[k] = JSON.parse(d.prv[k] || "{}") || {};
+      } catch (e) {
+        d._prov[k] = {};
+      }
+    }
+    var prov = d._prov[k];
+    function tag(field, fallback) {
+      var src = prov[field] || fallback || "";
+      var cls = src.indexOf("台账") === 0 ? "dz-src dz-src-ledger" : "dz-src";
+      return src ? ' <span class="' + cls + '">' + dz.esc(src) + "</span>" : "";
+    }
+    var rows = [];
+    var by = d.lby[d.lb[i]];
+    var fromLedger = by === "台账坐标" || by === "乡镇";
+    var field = by === "乡镇" ? "township" : "site_lon";
+    rows.push(
+      "<tr><th>点位</th><td>" + dz.esc(by || "规划地点") +
+        (fromLedger ? tag(field, "台账") : tag("", "规划")) + "</td></tr>"
+    );
+    if (d.org[d.og[i]] === "台账") rows.push('<tr><th>来源</th><td>台账新增项目</td></tr>');
+    if (d.g && d.g[i]) {
+      rows.push("<tr><th>" + dz.esc(d.yr) + " 年</th><td>" + (d.g[i] === 2 ? "已竣工" : "在建") + "</td></tr>");
+    }
+    LEDGER_ROWS.forEach(function (r) {
+      var v = r[2] ? d[r[2]][d[r[1]][i]] : d[r[1]][i];
+      if (v === null || v === undefined || v === "") return;
+      rows.push("<tr><th>" + r[0] + "</th><td>" + dz.esc(v) + tag(r[3], "台账") + "</td></tr>");
+    });
+    return (
+      '<h5 class="dz-ledger-head">项目台账（第 ' + dz.esc(d.ver) + ' 版）</h5><table class="dz-ledger">' +
+      rows.join("") + "</table>"
     );
   }
 
@@ -262,6 +316,7 @@
           } else {
             var i = c.properties.i;
             var shape = d.shp[d.i[i]] === "square" ? " dz-pt-sq" : "";
+            if (d.g && d.g[i] === 2) shape += " dz-pt-done"; // finished by the slider's year
             m = L.marker(ll, {
               icon: L.divIcon({
                 className: "dz-pt" + shape,

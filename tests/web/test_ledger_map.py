@@ -1,0 +1,76 @@
+"""The web map on the current ledger version: sites, ledger fields, the year slider."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
+
+from dzgeo.data.published import Layers, read_layers
+from dzgeo.filters import ProjectFilter, ViewState
+from dzgeo.ledger_conditions import year_stage
+from dzgeo.web import views as webmap
+from dzgeo.web.projects import COORD_STEP, project_payload
+
+
+@pytest.fixture(scope="module")
+def layers() -> Layers:
+    return read_layers()
+
+
+@pytest.fixture(scope="module")
+def current(layers: Layers) -> Layers:
+    return dataclasses.replace(layers, projects=ledger_frame(layers.projects, version=3))
+
+
+def _legend(view: webmap.ViewLayers) -> str:
+    part = next(p for o in view.overlays for p in o.parts if p.kind == "legend")
+    return json.loads(part.payload)
+
+
+def test_payload_draws_sites_and_sends_the_ledger_fields(current):
+    data = project_payload(current.projects)
+    lon = data["x0"] + np.array(data["x"][:SITED]) * COORD_STEP
+    lat = data["y0"] + np.array(data["y"][:SITED]) * COORD_STEP
+    np.testing.assert_allclose(lon, SITE_LON + np.arange(SITED) / 100, atol=1e-5)
+    np.testing.assert_allclose(lat, SITE_LAT, atol=1e-5)
+    assert data["ver"] == 3
+    assert [data["sta"][c] for c in data["st"][:3]] == ["谋划", "前期", "在建"]
+    assert data["lby"][data["lb"][0]] == "台账坐标"
+    assert data["lby"][data["lb"][SITED]] in ("规划地点", "无（全市层面）")
+    assert json.loads(data["prv"][data["pv"][0]])["status"] == "台账 v3"
+    assert data["y1"][0] == 2018 and data["y1"][FILLED] is None
+    assert data["iv"][7] == 7.0
+    assert "g" not in data
+
+
+def test_published_layer_payload_has_no_ledger_keys(layers):
+    data = project_payload(layers.projects)
+    assert not {"st", "sta", "ver", "g"} & set(data)
+
+
+def test_year_sends_each_projects_stage(current):
+    data = project_payload(current.projects, year=2020)
+    stage = year_stage(current.projects, 2020)
+    expected = np.select([stage == "竣工", stage == "在建"], [2, 1], 0)
+    assert data["g"] == expected.tolist() and data["yr"] == 2020
+    assert 0 < data["g"].count(2) < data["g"].count(1) + data["g"].count(2)
+
+
+def test_year_slider_changes_what_is_drawn(current):
+    counts = {}
+    for year in (2018, 2020, 2022):
+        view = webmap.view_layers(current, ViewState(ProjectFilter(year=year)))
+        counts[year] = view.n_projects
+        legend = _legend(view)
+        assert f"{year} 年已开工的项目" in legend and "已竣工" in legend
+    assert counts[2018] < counts[2020] < counts[2022]
+
+
+def test_legend_says_how_many_sit_at_their_site(current):
+    view = webmap.view_layers(current, ViewState())
+    legend = _legend(view)
+    assert f"{SITED} 个项目标于台账坐标" in legend
