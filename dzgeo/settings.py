@@ -33,3 +33,23 @@ COUNTY_ADCODES = (
 DEZHOU_BOUNDS = (115.7, 36.4, 117.8, 38.1)
 #: Official area of Dezhou, km².
 OFFICIAL_AREA_KM2 = 10356.0
+
+#: Default ledger store file name (a GeoPackage).
+LEDGER_STORE_NAME = "ledger.gpkg"
+
+
+def ledger_store() -> str:
+    """Where the ledger is kept: ``DZGEO_STORE`` (a path or ``postgresql://…``).
+
+    Unset: ``var/ledger.gpkg`` in a source checkout (not committed), otherwise
+    ``$XDG_DATA_HOME/dzgeo/ledger.gpkg`` (default ``~/.local/share/dzgeo``).
+    """
+    import os
+
+    url = os.environ.get("DZGEO_STORE", "").strip()
+    if url:
+        return url
+    if (REPO_ROOT / "pyproject.toml").is_file():
+        return str(REPO_ROOT / "var" / LEDGER_STORE_NAME)
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "dzgeo" / LEDGER_STORE_NAME)

@@ -44,6 +44,7 @@ LEDGER_FIELDS = (
     "investment_done",  # 累计完成投资（亿元）
     "responsible",  # 责任单位
     "remarks",  # 备注
+    "origin",  # 规划 (a plan project) or 台账 (a project the ledger added)
     "provenance",  # per field: 规划 or 台账 v<N>, as JSON text {"status": "台账 v3", ...}
     "ledger_version",  # the version this row was read from
 )
@@ -63,3 +64,44 @@ HEADERS = {
     "responsible": "责任单位",
     "remarks": "备注",
 }
+
+#: ``located_by`` values: how the drawn point of a row was found.
+LOCATED_BY_SITE = "台账坐标"
+LOCATED_BY_TOWNSHIP = "乡镇"
+LOCATED_BY_PLAN = "规划地点"
+LOCATED_BY_NONE = "无（全市层面）"
+
+#: Ledger fields held as floating-point numbers (empty = NaN).
+REAL_FIELDS = (
+    "site_lon",
+    "site_lat",
+    "site_lon_input",
+    "site_lat_input",
+    "investment_total",
+    "investment_done",
+)
+#: Ledger fields held as whole numbers (empty = <NA>, pandas ``Int64``).
+INT_FIELDS = ("start_year", "finish_year")
+#: Ledger fields a planner types (the template's fill-in columns, in order).
+INPUT_FIELDS = (
+    "site_lon",
+    "site_lat",
+    "site_crs",
+    "township",
+    "status",
+    "start_year",
+    "finish_year",
+    "investment_total",
+    "investment_done",
+    "responsible",
+    "remarks",
+)
+#: ``origin`` of a current project: in the plan, or added by a ledger import.
+ORIGIN_PLAN = "规划"
+ORIGIN_LEDGER = "台账"
+PROVENANCE_PLAN = "规划"
+
+
+def provenance_label(version: int) -> str:
+    """The provenance of a field set by the import that made ``version``: ``台账 v3``."""
+    return f"{ORIGIN_LEDGER} v{version}"
