@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install what dzgeo needs on a fresh Debian machine.
 #   bash scripts/setup.sh         the app and the CLI (Python packages, a CJK font)
-#   bash scripts/setup.sh --dev   also the test tools: chromium, poppler-utils, pytest, ruff …
+#   bash scripts/setup.sh --dev   also the test tools: chromium, poppler-utils, pytest, ruff …,
+#                                 and PostgreSQL + PostGIS for the ledger store tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(fonts-noto-cjk fonts-wqy-zenhei)
 extras=""
 if [[ "${1:-}" == "--dev" ]]; then
-  debs+=(chromium poppler-utils)
+  debs+=(chromium poppler-utils postgresql postgresql-postgis)
   extras="[dev]"
 fi
 
