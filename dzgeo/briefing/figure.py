@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from shapely.geometry import box
 
-from dzgeo import style
+from dzgeo import symbology
 from dzgeo.briefing.fonts import CjkFont
 from dzgeo.briefing.furniture import (
     NorthArrow,
@@ -28,7 +28,7 @@ from dzgeo.briefing.furniture import (
 )
 from dzgeo.briefing.geometry import ProjectedLayers, draw_polygon
 from dzgeo.briefing.labels import Label, LabelPlacer
-from dzgeo.briefing.legend import LegendSection, draw_legend
+from dzgeo.briefing.legend import LegendSection, draw_legend, sections_from_entries
 from dzgeo.briefing.page import (
     Page,
     draw_header_footer,
@@ -38,8 +38,10 @@ from dzgeo.briefing.page import (
     type_scale,
     wrap_notes,
 )
+from dzgeo.briefing.symbols import fill_layers, stroke_kwargs
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter
+from dzgeo.symbology import LegendEntry
 
 #: SVG text as paths: the file looks right without the font (text is not selectable).
 SVG_FONTTYPE = "path"
@@ -80,6 +82,10 @@ class MapFigure:
         Optional labels left out for lack of room (route names only, in practice).
     legend_ax
         The legend panel.
+    legend_entries
+        The spec's legend rows the legend shows: one per symbol drawn.
+    k
+        The page's type scale (spec points times ``k`` are the points drawn).
     """
 
     figure: Figure
@@ -93,6 +99,8 @@ class MapFigure:
     county_names: list[str] = field(default_factory=list)
     dropped: list[Label] = field(default_factory=list)
     legend_ax: Axes | None = None
+    legend_entries: list[LegendEntry] = field(default_factory=list)
+    k: float = 1.0
 
     def save(self, fmt: str, *, dpi: int) -> bytes:
         """The figure as ``fmt`` bytes (png, pdf or svg)."""
@@ -151,8 +159,12 @@ class MapBuilder:
     def draw(self, page: Page) -> None:
         raise NotImplementedError
 
-    def legend(self, page: Page) -> list[LegendSection]:
+    def legend_entries(self) -> list[LegendEntry]:
+        """One spec legend entry per symbol drawn (called after :meth:`draw`)."""
         raise NotImplementedError
+
+    def legend(self, page: Page) -> list[LegendSection]:
+        return sections_from_entries(self.legend_entries(), page.k)
 
     def build(self) -> MapFigure:
         notes_parts = [
@@ -188,7 +200,8 @@ class MapBuilder:
             pad_px=1.2 * page.figure.dpi / 72,
         )
         placer.place_all(self.labels)
-        draw_legend(page, self.legend(page))
+        entries = self.legend_entries()
+        draw_legend(page, sections_from_entries(entries, page.k))
         texts = [t.get_text() for t in page.figure.findobj(Text)]
         self.font.check(texts)
         return MapFigure(
@@ -203,6 +216,8 @@ class MapBuilder:
             list(self.geo.counties["name"]),
             placer.dropped,
             page.legend_ax,
+            entries,
+            page.k,
         )
 
     def _furniture_corners(self, page: Page) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -228,18 +243,23 @@ class MapBuilder:
 
     # helpers shared by both kinds
     def draw_counties(self, page: Page, fills: Sequence[str]) -> None:
-        ax = page.ax
+        ax, k = page.ax, page.k
         for geom, fill in zip(self.geo.counties.geometry, fills, strict=True):
-            draw_polygon(ax, geom, facecolor=fill, edgecolor="none", zorder=1)
+            for kwargs in fill_layers(symbology.county_fill_symbol(fill), k):
+                draw_polygon(ax, geom, zorder=1, **kwargs)
+        county = stroke_kwargs(symbology.county_line_symbol().stroke, k)
         for geom in self.geo.counties.geometry:
-            draw_polygon(
-                ax, geom, facecolor="none", edgecolor=style.COUNTY_LINE_COLOR, lw=0.5, zorder=6
-            )
-        draw_polygon(
-            ax,
-            self.geo.city,
-            facecolor="none",
-            edgecolor=style.CITY_OUTLINE_COLOR,
-            lw=1.3,
-            zorder=7,
-        )
+            draw_polygon(ax, geom, facecolor="none", **_edge(county), zorder=6)
+        city = stroke_kwargs(symbology.city_outline_symbol().stroke, k)
+        draw_polygon(ax, self.geo.city, facecolor="none", **_edge(city), zorder=7)
+
+
+def _edge(stroke: dict[str, object]) -> dict[str, object]:
+    """Line keyword arguments as a patch edge."""
+    return {
+        "edgecolor": stroke["color"],
+        "lw": stroke["lw"],
+        "ls": stroke["ls"],
+        "alpha": stroke["alpha"],
+        "capstyle": stroke["solid_capstyle"],
+    }

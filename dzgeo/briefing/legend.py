@@ -10,12 +10,11 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
-from dzgeo import style
 from dzgeo.briefing.page import Page, text_width
+from dzgeo.briefing.symbols import legend_drawer
+from dzgeo.symbology import SECTIONS, LegendEntry
 
 log = logging.getLogger(__name__)
 
@@ -36,36 +35,15 @@ class LegendSection:
     rows: tuple[LegendRow, ...]
 
 
-def fill_symbol(
-    face: str, *, edge: str = style.COUNTY_LINE_COLOR, alpha: float = 1.0, ls: str = "-"
-) -> Callable[[Axes, float, float, float, float], None]:
-    """A legend symbol: a filled rectangle."""
-
-    def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
-        ax.add_patch(Rectangle((x, y), w, h, facecolor=face, edgecolor="none", alpha=alpha, lw=0))
-        ax.add_patch(Rectangle((x, y), w, h, facecolor="none", edgecolor=edge, lw=0.6, ls=ls))
-
-    return draw
-
-
-def line_symbol(**kwargs: object) -> Callable[[Axes, float, float, float, float], None]:
-    """A legend symbol: a horizontal line (several styles drawn on top of each other)."""
-    layers = kwargs.pop("layers", None) or [kwargs]
-
-    def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
-        for spec in layers:
-            ax.add_line(Line2D([x, x + w], [y + h / 2] * 2, **spec))
-
-    return draw
-
-
-def marker_symbol(**kwargs: object) -> Callable[[Axes, float, float, float, float], None]:
-    """A legend symbol: one marker in the middle of the box."""
-
-    def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
-        ax.add_line(Line2D([x + w / 2], [y + h / 2], linestyle="none", **kwargs))
-
-    return draw
+def sections_from_entries(entries: Sequence[LegendEntry], k: float) -> list[LegendSection]:
+    """Legend sections of spec entries, in the spec's section order, symbols from the spec."""
+    by_section: dict[str, list[LegendRow]] = {}
+    for entry in entries:
+        text = entry.label if entry.count is None else f"{entry.label}（{entry.count}）"
+        draw = None if entry.symbol is None else legend_drawer(entry.symbol, k)
+        by_section.setdefault(entry.section, []).append(LegendRow(text, draw))
+    order = [s for s in SECTIONS if s in by_section] + [s for s in by_section if s not in SECTIONS]
+    return [LegendSection(title, tuple(by_section[title])) for title in order]
 
 
 def draw_legend(page: Page, sections: Sequence[LegendSection]) -> Bbox:

@@ -12,20 +12,20 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Rectangle, Wedge
 
-from dzgeo import style
+from dzgeo import style, symbology
 from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
 from dzgeo.briefing.furniture import metres_per_point
 from dzgeo.briefing.labels import Label, TextLine
-from dzgeo.briefing.legend import LegendRow, LegendSection, fill_symbol, marker_symbol
 from dzgeo.briefing.page import INK, Page
+from dzgeo.briefing.symbols import marker_kwargs
 from dzgeo.filters import apply_filter, selected_industries
+from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
 
 log = logging.getLogger(__name__)
 
-#: The 核心区 star.
-STAR_FILL, STAR_EDGE = "#ffd21f", "#7a1010"
-STAR_PT = 9.0
+#: The 核心区 star's size (pt at A4).
+STAR_PT = symbology.CORE_AREA.size
 
 
 def _project_places(projects: pd.DataFrame) -> tuple[dict[str, Counter], Counter]:
@@ -162,9 +162,11 @@ class ProjectsMap(MapBuilder):
             if self.geo.place_kind.get(place) != "county":
                 caption = [TextLine(self.geo.short.get(place, place), page.fp(6.2), INK)]
             square = (
-                len(parts) == 1 and style.GROUP_SHAPES.get(group.get(parts[0][0], "")) == "square"
+                len(parts) == 1
+                and symbology.project_symbol(parts[0][0], group.get(parts[0][0], "")).shape
+                == "square"
             )
-            star_pt = STAR_PT * 0.85 * k if place in self.core else 0.0
+            star_pt = STAR_PT * k if place in self.core else 0.0
             if star_pt:
                 starred.add(place)
             box_pt = max(diameter_pt, 2 * (0.42 * diameter_pt + star_pt / 2)) if star_pt else 0
@@ -182,58 +184,40 @@ class ProjectsMap(MapBuilder):
             )
         return starred
 
-    def legend(self, page: Page) -> list[LegendSection]:
-        k = page.k
-        counts = tuple(
-            LegendRow(f"{label} 项", fill_symbol(color))
-            for label, color in style.count_classes(self.breaks)
-        )
-        group = self.layers.vocab.industries
-        inds = tuple(
-            LegendRow(
-                ind,
-                marker_symbol(
-                    marker="s" if style.GROUP_SHAPES.get(group[ind]) == "square" else "o",
-                    ms=7 * k,
-                    mfc=style.industry_color(ind),
-                    mec="white",
-                    mew=0.6,
-                ),
-            )
-            for ind in self.industries
-        )
-        sections = [
-            LegendSection("各县市区项目数", counts),
-            LegendSection(
-                "重点支持项目（按地点汇总，数字为项目数）",
-                (*inds, LegendRow("单一产业：圆形为新兴产业、方形为传统产业；多产业为饼图")),
-            ),
+    def legend_entries(self) -> list[LegendEntry]:
+        """One entry per symbol this map draws (the spec's legend model)."""
+        entries = [
+            *symbology.count_entries(self.breaks, unit="项"),
+            *symbology.boundary_entries(),
+            *symbology.industry_entries(self.layers.vocab.industries, only=self.industries),
         ]
-        core_rows = [
-            LegendRow(
-                "细分领域核心区（在其项目符号或名称上）",
-                marker_symbol(marker="*", ms=9 * k, mfc=STAR_FILL, mec=STAR_EDGE, mew=0.6),
+        section = "重点项目"
+        entries.append(
+            LegendEntry(
+                section, "单一产业：圆形为新兴产业、方形为传统产业；多产业为饼图，数字为项目数"
             )
-        ]
-        by_sub: dict[str, list[str]] = defaultdict(list)
-        for place, subs in self.core.items():
-            for sub in subs:
-                by_sub[sub].append(self.geo.short.get(place, place))
-        if by_sub and len(by_sub) <= 8:
-            core_rows += [
-                LegendRow(f"{sub}：{'、'.join(places)}") for sub, places in by_sub.items()
-            ]
+        )
         if self.core:
-            sections.append(LegendSection("核心区", tuple(core_rows)))
-        notes = []
+            entries.append(
+                LegendEntry("核心区", "细分领域核心区（在其项目符号或名称上）", symbology.CORE_AREA)
+            )
+            by_sub: dict[str, list[str]] = defaultdict(list)
+            for place, subs in self.core.items():
+                for sub in subs:
+                    by_sub[sub].append(self.geo.short.get(place, place))
+            if len(by_sub) <= 8:
+                entries += [
+                    LegendEntry("核心区", f"{sub}：{'、'.join(places)}")
+                    for sub, places in by_sub.items()
+                ]
         if self.city_level:
             n = sum(self.city_level.values())
-            notes.append(LegendRow(f"另有 {n} 项为全市层面、规划未列具体地点，图上未标注"))
+            entries.append(
+                LegendEntry("说明", f"另有 {n} 项为全市层面、规划未列具体地点，图上未标注")
+            )
         if not len(self.projects):
-            notes.append(LegendRow("没有符合筛选条件的项目"))
-        if notes:
-            sections.append(LegendSection("说明", tuple(notes)))
-        return sections
+            entries.append(LegendEntry("说明", "没有符合筛选条件的项目"))
+        return entries
 
 
 def _pie_drawer(
@@ -254,7 +238,7 @@ def _pie_drawer(
         r = diameter_pt * metres_per_point(ax) / 2
         out: list[Artist] = []
         if len(parts) == 1:
-            color = style.industry_color(parts[0][0])
+            color = symbology.project_symbol(parts[0][0], "").color
             if square:
                 side = r * 1.8
                 patch = Rectangle(
@@ -274,7 +258,7 @@ def _pie_drawer(
                     r,
                     start - sweep,
                     start,
-                    fc=style.industry_color(industry),
+                    fc=symbology.project_symbol(industry, "").color,
                     ec="white",
                     lw=0.5,
                     zorder=25,
@@ -294,16 +278,8 @@ def _star_drawer(ax: Axes, size_pt: float) -> Callable[[float, float, float], li
 
     def draw(x: float, y: float, diameter: float) -> list[Artist]:
         del diameter  # the marker has a fixed size in points
-        return ax.plot(
-            x,
-            y,
-            marker="*",
-            ms=size_pt,
-            mfc=STAR_FILL,
-            mec=STAR_EDGE,
-            mew=0.7,
-            zorder=27,
-            linestyle="none",
-        )
+        kwargs = marker_kwargs(symbology.CORE_AREA)
+        kwargs["ms"] = size_pt
+        return ax.plot(x, y, zorder=27, **kwargs)
 
     return draw

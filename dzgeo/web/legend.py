@@ -1,4 +1,8 @@
-"""The web map's legend as HTML (every text from the data escaped)."""
+"""The web map's legend: the spec's legend entries (:mod:`dzgeo.symbology`) as HTML.
+
+:func:`legend_entries` lists one entry for every symbol the map draws for a view;
+:func:`legend` renders them (every text from the data escaped, symbols as inline SVG).
+"""
 
 from __future__ import annotations
 
@@ -6,82 +10,91 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dzgeo import style
+from dzgeo import symbology
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
+from dzgeo.symbology import LegendEntry
 from dzgeo.tables import industry_counts
-from dzgeo.web.popups import cell_text, esc
+from dzgeo.vocabulary import split_multi
+from dzgeo.web.popups import esc
 from dzgeo.web.projects import n_at_city, text_column
+from dzgeo.web.symbols import swatch
+
+__all__ = ["legend", "legend_entries"]
 
 
-def _li(symbol: str, label: str, count: int | None = None) -> str:
-    """A legend row: a symbol (trusted HTML), an escaped label and an optional count."""
-    n = "" if count is None else f'<span class="dz-n">{count}</span>'
-    return f"<li>{symbol}{esc(label)}{n}</li>"
+def legend_entries(
+    layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Sequence[int]
+) -> list[LegendEntry]:
+    """Every symbol the web map draws for ``state``, as legend entries in section order."""
+    if state.view == "项目":
+        counties = symbology.count_entries(breaks)
+    else:
+        counties = symbology.layout_fill_entries(
+            "|".join(sorted(split_multi(c))) for c in layers.counties_web["corridors"]
+        )
+        counties.append(LegendEntry("区县（轴带联动）", "区县名下为多点突破重点"))
+    counts = industry_counts(projects, layers.vocab)
+    corridor_names = dict(zip(layers.corridors["id"], layers.corridors["name"], strict=False))
+    return [
+        *counties,
+        *symbology.boundary_entries(),
+        *symbology.band_entries(layers.corridors.to_dict("records")),
+        *symbology.route_entries(layers.routes.to_dict("records"), corridor_names),
+        *symbology.zone_entries(layers.zones.to_dict("records")),
+        *symbology.industry_entries(layers.vocab.industries, counts),
+    ]
 
 
-def _swatch(fill: str, extra: str = "") -> str:
-    return f'<i class="dz-sw" style="background:{fill};{extra}"></i>'
+def _row(entry: LegendEntry) -> str:
+    n = "" if entry.count is None else f'<span class="dz-n">{entry.count}</span>'
+    if entry.symbol is None:
+        return f'<li class="dz-note">{esc(entry.label)}</li>'
+    return f"<li>{swatch(entry.symbol)}{esc(entry.label)}{n}</li>"
 
 
-def _line(color: str, dashed: bool = False) -> str:
-    return f'<i class="dz-ln{" dz-dash" if dashed else ""}" style="border-color:{color}"></i>'
+def _section(title: str, entries: Sequence[LegendEntry], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    return f"<h5>{esc(title)}</h5><ul{cls}>" + "".join(_row(e) for e in entries) + "</ul>"
 
 
 def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Sequence[int]) -> str:
     """The legend's HTML (every text escaped) for ``state`` and the filtered ``projects``."""
+    entries = legend_entries(layers, state, projects, breaks)
+    by_section: dict[str, list[LegendEntry]] = {}
+    for entry in entries:
+        by_section.setdefault(entry.section, []).append(entry)
     parts = [
         '<div class="dz-legend-head"><span>图例</span>'
         '<button type="button" class="dz-legend-toggle" title="收起或展开图例">收起/展开</button>'
         '</div><div class="dz-legend-body"><div>'
     ]
-    if state.view == "项目":
-        parts.append("<h5>区县重点项目数</h5><ul>")
-        parts += [_li(_swatch(c), f"{label} 个") for label, c in style.count_classes(breaks)]
-    else:
-        parts.append("<h5>区县（轴带联动）</h5><ul>")
-        parts += [
-            _li(_swatch(style.LAYOUT_FILLS[k]), style.LAYOUT_LABELS[k])
-            for k in ("axis", "belt", "axis|belt", "")
-        ]
-        parts.append('<li class="dz-note">区县名下为多点突破重点</li>')
-    lead = style.LEAD_ZONE_COLOR
-    parts += [
-        '</ul><h5>双区与园区</h5><ul class="dz-wrap">',
-        _li(_swatch(f"{lead}38", f"border:2px solid {lead}"), "双区"),
-    ]
-    kinds = layers.zones.loc[layers.zones["kind"] != "lead_zone", ["kind", "kind_label"]]
-    for kind, label in kinds.drop_duplicates("kind").itertuples(index=False):
-        color = style.ZONE_COLORS.get(cell_text(kind), "#555555")
-        parts.append(_li(f'<i class="dz-dia" style="border-color:{color}"></i>', cell_text(label)))
-    parts.append("</ul></div><div>")
-    counts = industry_counts(projects, layers.vocab)
+    for title in ("区县（轴带联动）", "区县重点项目数"):
+        if title in by_section:
+            parts.append(_section(title, by_section.pop(title)))
+    parts.append(
+        _section("双区与园区（示意）", by_section.pop("双区与园区（示意）", []), "dz-wrap")
+    )
+    parts.append("</div><div>")
+    industries = by_section.pop("重点项目", [])
     parts.append(f'<h5>重点项目（{len(projects)} 个）</h5><div class="dz-cols">')
-    for group, shape_class in (("新兴", ""), ("传统", " dz-sq")):
-        parts.append(f'<ul><li class="dz-note">{group}产业</li>')
-        for name, grp in layers.vocab.industries.items():
-            if grp == group:
-                chip = (
-                    f'<i class="dz-chip{shape_class}" '
-                    f'style="background:{style.industry_color(name)}"></i>'
-                )
-                parts.append(_li(chip, name, int(counts.get(name, 0))))
-        parts.append("</ul>")
+    for group in ("新兴", "传统"):
+        rows = [e for e in industries if layers.vocab.industries.get(e.label) == group]
+        parts.append(
+            f'<ul><li class="dz-note">{group}产业</li>' + "".join(_row(e) for e in rows) + "</ul>"
+        )
     parts.append("</div>")
     if state.filter.year is not None:
         parts += [
             f"<h5>{state.filter.year} 年已开工的项目</h5><ul>",
-            _li('<i class="dz-chip dz-open"></i>', "在建（颜色为产业）"),
-            _li('<i class="dz-chip dz-done"></i>', "已竣工（竣工、投产）"),
+            '<li><i class="dz-chip dz-open"></i>在建（颜色为产业）</li>',
+            '<li><i class="dz-chip dz-done"></i>已竣工（竣工、投产）</li>',
             "</ul>",
         ]
-    parts += [
-        "<h5>轴带与干线（示意）</h5><ul>",
-        _li(_line(style.AXIS_COLOR), "新兴产业集聚轴：高速公路"),
-        _li(_line(style.AXIS_COLOR, dashed=True), "新兴产业集聚轴：高速铁路"),
-        _li(_line(style.BELT_COLOR), "传统产业升级带：高速公路"),
-        "</ul></div></div>",
-    ]
+    for title in symbology.SECTIONS:
+        if title in by_section:
+            parts.append(_section(title, by_section.pop(title)))
+    parts.append("</div></div>")
     unplaced = n_at_city(projects)
     sited = int((text_column(projects, "located_by") == "台账坐标").sum())
     note = "项目点位为所在地的代表点，并非实际选址"

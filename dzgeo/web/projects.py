@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dzgeo import style
+from dzgeo import style, symbology
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.web.overlays import shifted
+from dzgeo.web.symbols import marker_px
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,13 @@ def project_payload(
     extra = sorted(set(frame["industry"].astype(str)) - set(industries)) if len(frame) else []
     industries += extra
     groups = _industry_groups(frame, industries)
+    symbols = [symbology.project_symbol(i, groups.get(i, "")) for i in industries]
     data: dict[str, Any] = {
         "ind": industries,
-        "col": [style.industry_color(i) for i in industries],
+        "col": [s.color for s in symbols],
         "grp": [groups.get(i, "") for i in industries],
-        "shp": [style.GROUP_SHAPES.get(groups.get(i, ""), "circle") for i in industries],
+        "shp": [s.shape for s in symbols],
+        "sz": marker_px(symbols[0]),
         "x0": x0,
         "y0": y0,
         "x": np.rint((lon - x0) / COORD_STEP).astype(np.int64).tolist(),

@@ -36,7 +36,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from dzgeo import style
+from dzgeo import style, symbology
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState, apply_filter
 from dzgeo.tables import county_industry_counts
@@ -90,6 +90,7 @@ from dzgeo.web.popups import (
     zone_tip,
 )
 from dzgeo.web.projects import COORD_STEP, PACK_THRESHOLD, city_anchor, n_at_city, project_payload
+from dzgeo.web.symbols import leaflet_styles
 
 __all__ = [
     "ASSETS_DIR",
@@ -152,7 +153,7 @@ def base_layers(layers: Layers, basemap: str = "none") -> BaseLayers:
                 store_part(COUNTY_STORE, shifted(layers.counties_web, basemap)),
                 geo_ref_part(
                     COUNTY_STORE,
-                    [_line_style(style.COUNTY_LINE_COLOR, 1.2)] * len(layers.counties_web),
+                    _styled(symbology.county_line_symbol(), len(layers.counties_web)),
                     interactive=False,
                     pane="overlayPane",
                 ),
@@ -163,7 +164,7 @@ def base_layers(layers: Layers, basemap: str = "none") -> BaseLayers:
             (
                 geo_part(
                     city,
-                    [_line_style(style.CITY_OUTLINE_COLOR, 3.0)] * len(city),
+                    _styled(symbology.city_outline_symbol(), len(city)),
                     interactive=False,
                     pane="overlayPane",
                 ),
@@ -181,24 +182,32 @@ def city_outline(layers: Layers, basemap: str = "none") -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=[outline], crs=counties.crs)
 
 
-def _line_style(color: str, weight: float, **extra: Any) -> dict[str, Any]:
-    return {"_s": {"color": color, "weight": weight, "fill": False, "opacity": 1.0, **extra}}
+def _styled(symbol: symbology.Symbol, n: int, layer: int = -1) -> list[dict[str, Any]]:
+    """``n`` feature properties drawing ``symbol`` (its ``layer``-th Leaflet layer)."""
+    return [{"_s": leaflet_styles(symbol)[layer]} for _ in range(n)]
 
 
 def _corridor_overlay(layers: Layers, basemap: str) -> Overlay:
     frame = shifted(layers.corridors, basemap)
-    outlines = []
+    tints, outlines = [], []
     for row in frame.to_dict("records"):
-        color = style.AXIS_COLOR if row.get("id") == "axis" else style.BELT_COLOR
+        (band,) = leaflet_styles(symbology.band_symbol(cell_text(row.get("id"))))
+        # the tint takes no clicks, so the counties under it keep their popups
+        tints.append({"_s": {**band, "stroke": False}})
         outlines.append(
             {
-                "_s": {"color": color, "weight": 2, "dashArray": "6 5", "fill": False},
+                "_s": {**band, "fill": False},
                 "_t": corridor_tip(row),
                 "_p": corridor_popup(row),
             }
         )
-    # outlines only: the 布局 view colours the counties by corridor already
-    return Overlay("轴带走廊（示意）", (geo_part(frame, outlines, pane="dzBand", sticky=True),))
+    return Overlay(
+        "轴带走廊（示意）",
+        (
+            geo_part(frame, tints, interactive=False, pane="dzBand"),
+            geo_part(frame, outlines, pane="dzBand", sticky=True),
+        ),
+    )
 
 
 def _route_overlay(layers: Layers, basemap: str) -> Overlay:
@@ -206,18 +215,13 @@ def _route_overlay(layers: Layers, basemap: str) -> Overlay:
     corridor_names = dict(zip(layers.corridors["id"], layers.corridors["name"], strict=False))
     casing, lines = [], []
     for row in frame.to_dict("records"):
-        color = style.AXIS_COLOR if row.get("corridor") == "axis" else style.BELT_COLOR
-        rail = row.get("kind") == "high_speed_rail"
-        casing.append({"_s": {"color": "#ffffff", "weight": 6, "opacity": 0.9, "fill": False}})
-        kind = "高速铁路" if rail else "高速公路"
+        symbol = symbology.route_symbol(cell_text(row.get("kind")), cell_text(row.get("corridor")))
+        *under, top = leaflet_styles(symbol)
+        casing.append({"_s": under[0] if under else {**top, "opacity": 0.0}})
+        kind = "高速铁路" if row.get("kind") == "high_speed_rail" else "高速公路"
         lines.append(
             {
-                "_s": {
-                    "color": color,
-                    "weight": 3.5,
-                    "fill": False,
-                    **({"dashArray": "9 6"} if rail else {}),
-                },
+                "_s": top,
                 "_t": route_tip(row, kind),
                 "_p": route_popup(row, kind, corridor_names.get(row.get("corridor"), "")),
             }
@@ -232,58 +236,38 @@ def _route_overlay(layers: Layers, basemap: str) -> Overlay:
     )
 
 
+def _zone_props(zones: gpd.GeoDataFrame, tip: Any) -> list[dict[str, Any]]:
+    props = []
+    for row in zones.to_dict("records"):
+        geom = row.get("geometry")
+        symbol = symbology.zone_symbol(
+            cell_text(row.get("kind")), getattr(geom, "geom_type", "Point")
+        )
+        props.append({"_s": leaflet_styles(symbol)[-1], "_t": tip(row), "_p": zone_popup(row)})
+    return props
+
+
 def _zone_overlays(layers: Layers, basemap: str) -> list[Overlay]:
     zones = shifted(layers.zones, basemap)
     lead = zones[zones["kind"] == "lead_zone"]
     other = zones[zones["kind"] != "lead_zone"]
     out: list[Overlay] = []
     if len(lead):
-        props = [
-            {
-                "_s": {
-                    "color": style.LEAD_ZONE_COLOR,
-                    "weight": 3,
-                    "fillColor": style.LEAD_ZONE_COLOR,
-                    "fillOpacity": 0.22,
-                    "shape": "star",
-                    "size": 22,
-                    "radius": 9,
-                },
-                "_t": lead_zone_tip(row),
-                "_p": zone_popup(row),
-            }
-            for row in lead.to_dict("records")
-        ]
         out.append(
             Overlay(
                 "双区引领",
                 (
-                    geo_part(lead, props, pane="dzZone", highlight=False),
+                    geo_part(
+                        lead, _zone_props(lead, lead_zone_tip), pane="dzZone", highlight=False
+                    ),
                     labels_part(zone_labels(lead)),
                 ),
             )
         )
     if len(other):
-        props = []
-        for row in other.to_dict("records"):
-            color = style.ZONE_COLORS.get(cell_text(row.get("kind")), "#555555")
-            props.append(
-                {
-                    "_s": {
-                        "color": color,
-                        "weight": 2,
-                        "dashArray": "4 3",
-                        "fillColor": color,
-                        "fillOpacity": 0.12,
-                        "shape": "diamond",
-                        "size": 14,
-                        "radius": 6,
-                    },
-                    "_t": zone_tip(row),
-                    "_p": zone_popup(row),
-                }
-            )
-        out.append(Overlay("园区与平台", (geo_part(other, props, pane="dzZone"),)))
+        out.append(
+            Overlay("园区与平台", (geo_part(other, _zone_props(other, zone_tip), pane="dzZone"),))
+        )
     return out
 
 
@@ -314,12 +298,7 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
         counts = per_county.get(cell_text(row.get("adcode")), {})
         props.append(
             {
-                "_s": {
-                    "color": "#ffffff",
-                    "weight": 0.8,
-                    "fillColor": fill,
-                    "fillOpacity": 0.85,
-                },
+                "_s": leaflet_styles(symbology.county_fill_symbol(fill))[0],
                 "_t": county_tip(row, counts, state.view),
                 "_p": county_popup(row, counts, flt, list(layers.vocab.industries)),
             }

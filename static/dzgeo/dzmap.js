@@ -95,7 +95,7 @@
         if (p._p) layer.bindPopup(p._p, { maxWidth: 360, className: "dz-popup", autoPanPadding: [60, 20] });
         if (opts.highlight && layer.setStyle) {
           layer.on("mouseover", function () {
-            layer.setStyle({ weight: 3, color: "#111" });
+            layer.setStyle({ stroke: true, weight: 3, color: "#111", opacity: 1 });
           });
           layer.on("mouseout", function () {
             layer.setStyle(p._s || {});
@@ -321,7 +321,7 @@
               icon: L.divIcon({
                 className: "dz-pt" + shape,
                 html: '<span style="background:' + dz.esc(d.col[d.i[i]]) + '"></span>',
-                iconSize: [14, 14],
+                iconSize: [d.sz || 14, d.sz || 14],
               }),
               title: d.n[i],
             });
