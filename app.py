@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dzgeo import tables
+from dzgeo import downloads, tables
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
@@ -210,28 +210,36 @@ def count_line(counts: dict[str, int], groups: dict[str, str]) -> str:
     return "　".join(parts) if parts else "各产业均无"
 
 
-def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame, key: str) -> None:
+def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -> None:
     """Download buttons; every file is made only when its button is clicked."""
-    stem = "dezhou-projects"
     flt = state.filter
+    english = st.session_state.get("w_field_names") == "英文字段名（GIS）"
+    vocab = layers.vocab
+    info = downloads.DownloadInfo(filter=flt)
     files: list[tuple[str, Callable[[], bytes | str], str, str]] = [
-        ("CSV", lambda: tables.projects_csv(projects), f"{stem}.csv", "text/csv"),
+        (
+            "CSV",
+            lambda: downloads.projects_csv(projects, vocab, english=english),
+            downloads.download_name(flt, "csv"),
+            "text/csv",
+        ),
         (
             "Excel",
-            lambda: tables.projects_xlsx(projects),
-            f"{stem}.xlsx",
+            lambda: downloads.projects_xlsx(projects, vocab, info=info, english=english),
+            downloads.download_name(flt, "xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         (
             "GeoJSON",
-            lambda: tables.projects_geojson(projects),
-            f"{stem}.geojson",
+            lambda: downloads.projects_geojson(projects, vocab, english=english),
+            downloads.download_name(flt, "geojson"),
             "application/geo+json",
         ),
         (
             "离线网页",
-            lambda: webmap.standalone_html(layers, state, tianditu_key=key),
-            "dezhou-map.html",
+            # never the 天地图 key: the page is made to be forwarded
+            lambda: webmap.standalone_html(layers, state),
+            downloads.download_name(flt, "html", stem=f"德州规划地图-{state.view}"),
             "text/html",
         ),
     ]
@@ -263,7 +271,10 @@ def panels(shown: dict[str, pd.DataFrame]) -> None:
     """表1 and the 12 industries."""
     tab1, tab2, tab3 = st.tabs(["表1 主要指标", "十二大产业", "说明"])
     with tab1:
-        st.caption("2017 年基期与 2022 年目标（规划第二章第二节表1）；“变化”为目标与基期之比")
+        st.caption(
+            "2017 年基期与 2022 年目标（规划第二章第二节表1）；“变化”：百分比指标为两者之差"
+            "（百分点），其余为目标与基期之比（倍）"
+        )
         st.dataframe(shown["indicators"], hide_index=True, height=_height(shown["indicators"]))
     with tab2:
         st.caption("各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）")
@@ -348,8 +359,18 @@ def page() -> None:
         st.dataframe(shown["projects"], hide_index=True)
     else:
         st.info(tables.EMPTY_MESSAGE)
-    st.caption("下载符合条件的项目（表格、GeoJSON）、离线网页地图或简报图：")
-    download_row(layers, state, projects, key)
+    st.caption(
+        "下载符合条件的项目（表格、GeoJSON）、离线网页地图或简报图。"
+        "未指明具体地点的全市层面项目不带坐标（GeoJSON 几何为空），见“位置说明”列："
+    )
+    st.radio(
+        "表格字段名",
+        ("中文表头", "英文字段名（GIS）"),
+        key="w_field_names",
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    download_row(layers, state, projects)
     panels(shown)
     sidebar(layers)
 

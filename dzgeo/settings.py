@@ -9,6 +9,9 @@ GEODATA_DIR = REPO_ROOT / "geodata"
 LAYERS_DIR = REPO_ROOT / "layers"
 PLAN_TEXT = REPO_ROOT.parent / "shared" / "plan" / "dezhou-plan-2018-2022.txt"
 
+#: The plan the map is made from (its full title, without the 《》).
+PLAN_TITLE = "德州市新旧动能转换重大工程实施规划（2018—2022年）"
+
 #: Storage CRS of every geodata/ and layers/ file (GeoJSON, RFC 7946).
 STORAGE_CRS = "EPSG:4326"
 #: Metric CRS for lengths, areas, buffers and scale bars:

@@ -1,27 +1,20 @@
 """Tables of the app and its downloads: the filtered projects, their counts, the panels.
 
 Pure functions of the published layers and a filtered project frame (from
-:func:`dzgeo.filters.apply_filter`); the download functions return the bytes of a file.
+:func:`dzgeo.filters.apply_filter`); the downloads are in :mod:`dzgeo.downloads`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from dzgeo.data.geojson import feature_collection_text
-from dzgeo.data.published import PROJECT_FIELDS
-from dzgeo.formulas import csv_bytes, xlsx_bytes
-from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS, LEDGER_FIELDS
+from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import Vocabulary, split_multi
 
-#: Columns of a project download, in order: the fields of layers/projects.geojson.
-EXPORT_COLUMNS = PROJECT_FIELDS
 PLACE_SOURCE_LABELS = {"stated": "规划明确", "inferred": "推定", "unplaced": "未指明"}
 #: Display columns of the project table: field -> Chinese header.
 DISPLAY_COLUMNS = {
@@ -51,7 +44,8 @@ EMPTY_MESSAGE = "没有符合条件的项目"
 UNDER_WAY, FINISHED, INVESTMENT = "在建", "竣工", "总投资"
 
 
-def _text_col(frame: pd.DataFrame, column: str) -> pd.Series:
+def text_col(frame: pd.DataFrame, column: str) -> pd.Series:
+    """``frame[column]`` as text ('' for missing; all '' when there is no such column)."""
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
     return frame[column].fillna("").astype(str)
@@ -61,7 +55,7 @@ def project_table(projects: pd.DataFrame) -> pd.DataFrame:
     """The filtered projects for display: Chinese headers, places joined with 、."""
     out = pd.DataFrame(index=projects.index)
     for column, header in DISPLAY_COLUMNS.items():
-        values = _text_col(projects, column)
+        values = text_col(projects, column)
         if column == "place":
             values = values.map(lambda v: "、".join(split_multi(v)))
         elif column == "place_source":
@@ -75,7 +69,7 @@ def project_table(projects: pd.DataFrame) -> pd.DataFrame:
             elif column == "investment_total":
                 out[header] = ledger_number(projects, column)
             else:
-                out[header] = _text_col(projects, column)
+                out[header] = text_col(projects, column)
     return out.reset_index(drop=True)
 
 
@@ -93,11 +87,11 @@ def progress_totals(
         stage = year_stage(projects, year)
         under_way, finished = stage == STAGE_STARTED, stage == STAGE_FINISHED
     else:
-        status = _text_col(projects, "status")
+        status = text_col(projects, "status")
         under_way, finished = status == "在建", status.isin(FINISHED_STATUSES)
     frame = pd.DataFrame(
         {
-            "industry": _text_col(projects, "industry"),
+            "industry": text_col(projects, "industry"),
             UNDER_WAY: under_way.astype(int),
             FINISHED: finished.astype(int),
             INVESTMENT: ledger_number(projects, "investment_total").fillna(0.0),
@@ -122,7 +116,7 @@ def progress_line(totals: dict[str, float]) -> str:
 
 def industry_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:
     """Projects per industry, every one of the 12 industries listed (0 when none)."""
-    counts = _text_col(projects, "industry").value_counts()
+    counts = text_col(projects, "industry").value_counts()
     return {name: int(counts.get(name, 0)) for name in vocab.industries}
 
 
@@ -150,8 +144,8 @@ def county_industry_counts(
         return out
     pairs = pd.DataFrame(
         {
-            "county": _text_col(projects, "counties").str.split("|"),
-            "industry": _text_col(projects, "industry"),
+            "county": text_col(projects, "counties").str.split("|"),
+            "industry": text_col(projects, "industry"),
         }
     ).explode("county")
     pairs["county"] = pairs["county"].str.strip()
@@ -163,78 +157,41 @@ def county_industry_counts(
     return out
 
 
-def export_columns(projects: pd.DataFrame) -> list[str]:
-    """The columns of a download: the published fields, then the ledger's when present."""
-    return [*EXPORT_COLUMNS, *(c for c in LEDGER_FIELDS if c in projects.columns)]
-
-
-def _export_frame(projects: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Export columns plus lon/lat of each project's first point (its site when the
-    ledger gives one)."""
-    frame = pd.DataFrame({c: _text_col(projects, c) for c in export_columns(projects)})
-    lon = np.full(len(projects), np.nan)
-    lat = np.full(len(projects), np.nan)
-    if len(projects):
-        coords, index = shapely.get_coordinates(projects.geometry.values, return_index=True)
-        rows, first = np.unique(index, return_index=True)
-        lon[rows] = coords[first, 0].round(6)
-        lat[rows] = coords[first, 1].round(6)
-    frame["lon"] = lon
-    frame["lat"] = lat
-    return frame.reset_index(drop=True)
-
-
-def projects_csv(projects: gpd.GeoDataFrame) -> bytes:
-    """The projects as CSV, UTF-8 with BOM so that Excel opens the Chinese text.
-
-    Cells a spreadsheet would run as formulas are neutralised (:mod:`dzgeo.formulas`).
-    """
-    return csv_bytes(_export_frame(projects))
-
-
-def projects_xlsx(projects: gpd.GeoDataFrame, *, sheet: str = "重点项目") -> bytes:
-    """The projects as an Excel workbook (one sheet, header frozen, text cells as text)."""
-    return xlsx_bytes({sheet: _export_frame(projects)})
-
-
-def projects_geojson(projects: gpd.GeoDataFrame) -> bytes:
-    """The projects as GeoJSON (RFC 7946, WGS 84, the published fields, house format)."""
-    if projects.crs is not None and projects.crs.to_epsg() != 4326:
-        projects = projects.to_crs("EPSG:4326")
-    columns = [c for c in export_columns(projects) if c in projects.columns]
-    properties = pd.DataFrame({c: _text_col(projects, c) for c in columns}).to_dict("records")
-    text = feature_collection_text(properties, list(projects.geometry.values))
-    return text.encode("utf-8")
-
-
 def indicator_panel(indicators: pd.DataFrame) -> pd.DataFrame:
-    """表1 for display: indicator, unit, 2017 baseline, 2022 target, and the change."""
+    """表1 for display: indicator (indicator 13's level first, so it is never cut off),
+    unit, 2017 baseline, 2022 target, and the change (百分点 for percentages)."""
     rows = []
     for row in indicators.to_dict("records"):
         name = str(row.get("indicator", ""))
         level = str(row.get("level", "") or "")
-        if level:
-            name = f"{name}（{level}）"
+        unit = str(row.get("unit", "") or "")
         rows.append(
             {
                 "序号": str(row.get("no", "")),
                 "类别": str(row.get("category", "")),
-                "指标": name,
-                "单位": str(row.get("unit", "") or ""),
+                "指标": f"〔{level}〕{name}" if level else name,
+                "单位": unit,
                 "2017 年基期": str(row.get("baseline_2017", "")),
                 "2022 年目标": str(row.get("target_2022", "")),
-                "变化": _change(row.get("baseline_value"), row.get("target_value")),
+                "变化": change_text(row.get("baseline_value"), row.get("target_value"), unit),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _change(baseline: object, target: object) -> str:
+def change_text(baseline: object, target: object, unit: str = "") -> str:
+    """The change from ``baseline`` to ``target``: in 百分点 when the unit is %, else a
+    ratio (倍); empty where either value is not a number."""
     try:
         b, t = float(baseline), float(target)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return ""
-    if not (np.isfinite(b) and np.isfinite(t)) or b == 0:
+    if not (np.isfinite(b) and np.isfinite(t)):
+        return ""
+    if unit.strip() in ("%", "％"):
+        diff = round(t - b, 2)
+        return f"{diff:+g} 个百分点" if diff else "持平"
+    if b == 0:
         return ""
     return f"{t / b:.2f} 倍"
 

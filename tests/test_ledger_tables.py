@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
 
-from dzgeo import tables
-from dzgeo.data.published import Layers, read_layers
+from dzgeo import downloads, tables
+from dzgeo.data.published import PROJECT_FIELDS, Layers, read_layers
 from dzgeo.filters import ProjectFilter, apply_filter
 from dzgeo.ledger.fields import LEDGER_FIELDS, STATUSES
 
@@ -78,16 +78,18 @@ def test_project_table_shows_the_ledger_fields(layers, ledger):
 def test_downloads_carry_the_ledger_fields_and_the_site(layers, ledger):
     flt = ProjectFilter(statuses=("谋划",))
     chosen = apply_filter(ledger, flt, layers.vocab)
-    frame = pd.read_csv(io.BytesIO(tables.projects_csv(chosen)), encoding="utf-8-sig")
+    frame = pd.read_csv(
+        io.BytesIO(downloads.projects_csv(chosen, english=True)), encoding="utf-8-sig"
+    )
     assert len(frame) == FILLED // 6
-    assert list(frame.columns) == [*tables.EXPORT_COLUMNS, *LEDGER_FIELDS, "lon", "lat"]
+    assert list(frame.columns) == [*PROJECT_FIELDS, *LEDGER_FIELDS, "location_note", "lon", "lat"]
     assert set(frame["status"]) == {"谋划"}
     first = frame.iloc[0]  # row 0 has a site
     assert (first["lon"], first["lat"]) == (SITE_LON, SITE_LAT)
-    book = openpyxl.load_workbook(io.BytesIO(tables.projects_xlsx(chosen)))
+    book = openpyxl.load_workbook(io.BytesIO(downloads.projects_xlsx(chosen, english=True)))
     header = [c.value for c in next(book.active.iter_rows(max_row=1))]
     assert "investment_total" in header and book.active.max_row == len(frame) + 1
-    geo = json.loads(tables.projects_geojson(ledger.iloc[:SITED]))
+    geo = json.loads(downloads.projects_geojson(ledger.iloc[:SITED], english=True))
     assert [f["geometry"]["coordinates"][0] for f in geo["features"]] == [
         pytest.approx(SITE_LON + i / 100) for i in range(SITED)
     ]

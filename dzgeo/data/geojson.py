@@ -38,7 +38,7 @@ PRECISION = 6
 
 def feature_collection_text(
     properties: Sequence[Mapping[str, Any]],
-    geometries: Sequence[BaseGeometry],
+    geometries: Sequence[BaseGeometry | None],
     *,
     precision: int = PRECISION,
 ) -> str:
@@ -52,7 +52,7 @@ def feature_collection_text(
     properties
         One mapping per feature, written in its own key order.
     geometries
-        One WGS 84 geometry per feature.
+        One WGS 84 geometry per feature (None: a feature with null geometry).
     precision
         Decimals kept in every coordinate.
 
@@ -70,7 +70,8 @@ def feature_collection_text(
     geoms = shapely.transform(geoms, lambda c: np.round(c, precision))
     lines = []
     for props, geom in zip(properties, geoms, strict=True):
-        feature = {"type": "Feature", "properties": dict(props), "geometry": mapping(geom)}
+        shape = None if geom is None else mapping(geom)  # null: a feature with no place
+        feature = {"type": "Feature", "properties": dict(props), "geometry": shape}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(", ", ": ")))
     body = ",\n".join(lines)
     return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"

@@ -29,6 +29,7 @@ Every text from the data is HTML-escaped, in :func:`dzgeo.web.popups.esc` or in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -36,9 +37,10 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from dzgeo import style, symbology
+from dzgeo import __version__, style, symbology
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState, apply_filter
+from dzgeo.settings import PLAN_TITLE
 from dzgeo.tables import county_industry_counts
 from dzgeo.vocabulary import split_multi
 from dzgeo.web.basemaps import BASEMAP_LABELS, TileSpec, basemap_tiles
@@ -83,6 +85,7 @@ from dzgeo.web.popups import (
     corridor_tip,
     county_popup,
     county_tip,
+    esc,
     lead_zone_tip,
     route_popup,
     route_tip,
@@ -119,6 +122,7 @@ __all__ = [
     "legend",
     "map_html",
     "normalise_ids",
+    "page_heading",
     "project_payload",
     "render_html",
     "script_json",
@@ -340,17 +344,35 @@ def _corridor_key(cell: object) -> str:
 # ------------------------------------------------------------------------------- pages
 
 
-def standalone_html(layers: Layers, state: ViewState, *, tianditu_key: str = "") -> str:
-    """A single offline HTML page of the map for ``state``: every JS/CSS file inlined."""
+def standalone_html(layers: Layers, state: ViewState, *, today: dt.date | None = None) -> str:
+    """A single offline HTML page of the map for ``state``: every JS/CSS file inlined, and
+    a heading on the page with the title, the filter, the source and the date.
+
+    It takes no 天地图 key and writes none: the page is made to be forwarded, and a
+    天地图 basemap in it says that it needs a key.
+    """
     parts = build_map(
-        base_layers(layers, state.basemap),
-        view_layers(layers, state),
-        tianditu_key=tianditu_key,
-        assets="inline",
+        base_layers(layers, state.basemap), view_layers(layers, state), assets="inline"
     )
-    parts.map.get_root().header.add_child(RawElement(inline_assets()), name="dz_assets", index=0)
+    root = parts.map.get_root()
+    root.header.add_child(RawElement(inline_assets()), name="dz_assets", index=0)
     title = f"德州市新旧动能转换重点项目地图 — {state.filter.describe()}（{state.view}视图）"
+    root.html.add_child(RawElement(page_heading(state, today=today)), name="dz_head", index=0)
     return render_html(parts, title=title)
+
+
+def page_heading(state: ViewState, *, today: dt.date | None = None) -> str:
+    """The offline page's heading (HTML, every text escaped): title, filter, source, date."""
+    day = (today or dt.date.today()).isoformat()
+    lines = [
+        f"<b>德州市新旧动能转换规划地图（{esc(state.view)}视图）</b>",
+        f"<span>筛选：{esc(state.filter.describe())}</span>",
+        f"<span>来源：《{esc(PLAN_TITLE)}》 · 制图 dzgeo {esc(__version__)} · {day}</span>",
+    ]
+    if state.basemap == "tianditu":
+        note = "天地图底图需要密钥，离线网页不保存密钥，故不显示底图"
+        lines.append(f'<span class="dz-note">{note}</span>')
+    return '<div class="dz-page-head">' + "".join(lines) + "</div>"
 
 
 def map_html(layers: Layers, state: ViewState, *, assets: Assets = "served") -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
+import inspect
 import json
 import re
 import zlib
@@ -302,3 +304,23 @@ def test_filtered_count_equals_filter_model(layers):
     for flt in (ProjectFilter(groups=("新兴",)), ProjectFilter(places=("中心城区",))):
         view = webmap.view_layers(layers, ViewState(flt))
         assert view.n_projects == len(apply_filter(layers.projects, flt, layers.vocab))
+
+
+def test_standalone_page_shows_its_heading_and_never_a_key(layers):
+    assert "tianditu_key" not in inspect.signature(webmap.standalone_html).parameters
+    state = ViewState(ProjectFilter(industries=("新能源",)), basemap="tianditu")
+    html = webmap.standalone_html(layers, state, today=datetime.date(2026, 12, 1))
+    head = re.search(r'<div class="dz-page-head">(.*?)</div>', html)
+    assert head is not None
+    text = head.group(1)
+    for part in ("德州市新旧动能转换规划地图", "筛选：产业：新能源", "重大工程", "2026-12-01"):
+        assert part in text
+    assert "天地图底图需要密钥" in text
+    assert "tianditu.gov.cn" not in html and "tk=" not in html
+    # the live map does use a typed key (in the session only)
+    parts = webmap.build_map(
+        webmap.base_layers(layers, "tianditu"),
+        webmap.view_layers(layers, state),
+        tianditu_key="abc123",
+    )
+    assert "tk=abc123" in webmap.render_html(parts)
