@@ -365,11 +365,11 @@ def _table_in_plan(plan: str) -> list[tuple[object, ...]]:
         elif match := re.match(r"(\d+)\.\s*(.+)", cells[0]):
             indicator, second = match[2].strip(), cells[1]
             level = second if second in schema.INDICATOR_LEVELS else ""
-            unit = "" if level else second
+            unit = "个" if level else second  # the plan gives none: see SOURCES.md
             rows.append((int(match[1]), category, indicator, level, unit, *cells[2:4]))
         else:  # a further level of the indicator above
             previous = rows[-1]
-            rows.append((*previous[:3], cells[1], "", *cells[2:4]))
+            rows.append((*previous[:3], cells[1], "个", *cells[2:4]))
     return rows
 
 
