@@ -35,6 +35,7 @@ from dzgeo.filters import (
     apply_filter,
     parse_view_state,
 )
+from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
 from dzgeo.settings import LAYERS_DIR
 from dzgeo.vocabulary import GROUPS
 from dzgeo.web import views as webmap
@@ -49,6 +50,10 @@ WIDGETS = {  # URL key -> widget key
     "subfield": "w_subfields",
     "place": "w_places",
     "q": "w_text",
+    "status": "w_statuses",
+    "start": "w_start",
+    "invest": "w_invest",
+    "year": "w_year",
     "basemap": "w_basemap",
 }
 
@@ -100,6 +105,10 @@ def widget_query() -> dict[str, list[str] | str]:
         "subfield": list(state.get("w_subfields", [])),
         "place": list(state.get("w_places", [])),
         "q": state.get("w_text", ""),
+        "status": list(state.get("w_statuses", [])),
+        "start": state.get("w_start", ""),
+        "invest": state.get("w_invest", ""),
+        "year": str(state.get("w_year", last_year())) if state.get("w_year_on") else "",
         "basemap": state.get("w_basemap", BASEMAPS[0]),
     }
 
@@ -114,6 +123,11 @@ def set_widgets(state: ViewState) -> None:
         w_subfields=list(flt.subfields),
         w_places=list(flt.places),
         w_text=flt.text,
+        w_statuses=list(flt.statuses),
+        w_start=flt.to_query().get("start", [""])[0],
+        w_invest=flt.to_query().get("invest", [""])[0],
+        w_year_on=flt.year is not None,
+        w_year=flt.year if flt.year is not None else last_year(),
         w_basemap=state.basemap,
     )
 
@@ -121,6 +135,7 @@ def set_widgets(state: ViewState) -> None:
 def clear_filter() -> None:
     """Reset the filter widgets, keeping the view and the basemap."""
     st.session_state.update(w_groups=[], w_industries=[], w_subfields=[], w_places=[], w_text="")
+    st.session_state.update(w_statuses=[], w_start="", w_invest="", w_year_on=False)
 
 
 def init_from_url(layers: Layers) -> None:
@@ -143,7 +158,9 @@ def current_state(layers: Layers) -> tuple[ViewState, str]:
     )
     # a sub-field of an industry no longer chosen is dropped, not an error
     st.session_state.w_subfields = [s for s in st.session_state.w_subfields if s in options]
-    state, _ = parse_view_state(widget_query(), vocab)
+    state, notices = parse_view_state(widget_query(), vocab)
+    # what a planner typed into a range box and could not be read is said, not ignored
+    st.session_state.dz_range_notices = [n for n in notices if "开工年份" in n or "总投资" in n]
     key = st.session_state.get("w_tianditu", "") if state.basemap == "tianditu" else ""
     return state, key
 
@@ -175,6 +192,15 @@ def sidebar(layers: Layers) -> None:
     sb.multiselect("细分领域", options, key="w_subfields", placeholder="全部（随所选产业收窄）")
     sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市")
     sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100)
+    sb.multiselect("状态（台账）", STATUS_CHOICES, key="w_statuses", placeholder="全部状态")
+    cols = sb.columns(2)
+    cols[0].text_input("开工年份", key="w_start", placeholder="如 2019-2021", max_chars=20)
+    cols[1].text_input("总投资（亿元）", key="w_invest", placeholder="如 1-10", max_chars=30)
+    for notice in st.session_state.get("dz_range_notices", []):
+        sb.warning(notice)
+    sb.toggle("按年份查看", key="w_year_on", help="只显示该年已开工的项目；已竣工的加深色外圈")
+    if st.session_state.get("w_year_on"):
+        sb.slider("年份", FIRST_YEAR, last_year(), key="w_year")
     sb.button("清除筛选", on_click=clear_filter, use_container_width=True)
     sb.divider()
     sb.selectbox("底图", BASEMAPS, key="w_basemap", format_func=lambda b: webmap.BASEMAP_LABELS[b])
