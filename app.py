@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dzgeo import downloads, tables
+from dzgeo import downloads, ledger_view, tables
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
@@ -35,8 +35,9 @@ from dzgeo.filters import (
     apply_filter,
     parse_view_state,
 )
+from dzgeo.ledger.store import open_store
 from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
-from dzgeo.settings import LAYERS_DIR
+from dzgeo.settings import LAYERS_DIR, ledger_store
 from dzgeo.vocabulary import GROUPS
 from dzgeo.web import views as webmap
 
@@ -66,6 +67,15 @@ def load_layers(path: str) -> Layers:
     return read_layers(path)
 
 
+@st.cache_resource(max_entries=4, show_spinner="读取项目台账…")
+def load_current(_layers: Layers, path: str, store: str, version: int) -> Layers:
+    """The layers with the projects of ledger ``version`` (read once per version)."""
+    if not ledger_view.store_exists(store):
+        return ledger_view.current_layers(_layers, path)
+    with open_store(store) as opened:
+        return ledger_view.current_layers(_layers, path, store=opened, version=version)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_base(_layers: Layers, path: str, basemap: str) -> webmap.BaseLayers:
     """Filter-independent map layers for one basemap."""
@@ -91,7 +101,9 @@ def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, p
     return {
         "projects": tables.project_table(projects),
         "indicators": tables.indicator_panel(_layers.indicators),
-        "industries": tables.industry_panel(_layers.industries, projects, _layers.vocab),
+        "industries": tables.industry_panel(
+            _layers.industries, projects, _layers.vocab, year=flt.year
+        ),
     }
 
 
@@ -336,12 +348,16 @@ def main() -> None:
 
 def page() -> None:
     """The page's content."""
-    path = os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR))
+    layers_dir = os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR))
+    store = ledger_store()
     try:
-        layers = load_layers(path)
+        plan = load_layers(layers_dir)
+        version = ledger_view.current_version(store)
+        layers = load_current(plan, layers_dir, store, version)
     except DzgeoError as exc:
         st.error(str(exc))
         st.stop()
+    path = f"{layers_dir}#{store}#v{version}"  # the cache key of everything drawn below
     init_from_url(layers)
     state, key = current_state(layers)
     sync_url(state)
@@ -358,9 +374,12 @@ def page() -> None:
 
     projects = cached_projects(layers, path, state.filter)
     counts = tables.industry_counts(projects, layers.vocab)
+    progress = tables.progress_totals(projects, layers.vocab, year=state.filter.year)[""]
+    year = f"（{state.filter.year} 年）" if state.filter.year is not None else ""
     st.markdown(
         f"**{md_escape(state.filter.describe())}** — 符合条件的重点项目 "
-        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个）  \n"
+        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个，台账第 {version} 版）"
+        f"：{tables.progress_line(progress)}{year}  \n"
         + count_line(counts, layers.vocab.industries)
     )
 

@@ -54,6 +54,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dzgeo.briefing import sheets as staticmap
     from dzgeo.data.published import read_layers
     from dzgeo.errors import ExportError
+    from dzgeo.ledger_view import current_layers
 
     options = {"paper": args.paper, "orientation": args.orientation, "dpi": args.dpi}
     if args.each is not None:
@@ -66,7 +67,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         fmt = args.format or "pdf"
         staticmap.check_request("layout", fmt, **options)
-        layers = read_layers(args.layers)
+        layers = current_layers(read_layers(args.layers), args.layers)
         flt = filter_from_options(args, layers.vocab)
         written = staticmap.export_set(
             layers, args.outdir, flt=flt, fmt=fmt, progress=not args.no_progress, **options
@@ -79,7 +80,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         fmt = staticmap.format_for(args.output, args.format)
         staticmap.check_request(args.kind, fmt, **options)
-        layers = read_layers(args.layers)
+        layers = current_layers(read_layers(args.layers), args.layers)
         flt = filter_from_options(args, layers.vocab)
         written = [
             staticmap.export(layers, args.output, kind=args.kind, flt=flt, fmt=fmt, **options)

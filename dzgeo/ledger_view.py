@@ -1,0 +1,71 @@
+"""The published layers as the current ledger version says: what every reader draws.
+
+The web map, the tables and downloads, the briefing maps and the CLI all take a
+:class:`~dzgeo.data.published.Layers`; :func:`current_layers` gives them the same bundle
+with ``projects`` replaced by the ledger version's projects
+(:func:`dzgeo.ledger.current.current_projects`: the published fields plus the ledger's,
+each project at its site when the ledger gives one). One function, so the map, the
+downloads and the briefing sheets can never disagree about which version they show.
+
+A reader never creates a store: when the default store file does not exist yet, the
+projects are the plan's (version 0) with empty ledger fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from dzgeo.data.published import Layers
+from dzgeo.ledger.current import compose_projects, current_projects, plan_projects
+from dzgeo.ledger.store import LedgerStore, empty_rows, is_postgres_url, open_store
+from dzgeo.settings import ledger_store
+
+__all__ = ["current_layers", "current_version", "store_exists", "with_projects"]
+
+log = logging.getLogger(__name__)
+
+
+def store_exists(url: str | None = None) -> bool:
+    """Whether the store at ``url`` (default ``DZGEO_STORE``) is there to be read."""
+    target = ledger_store() if url is None else url
+    return is_postgres_url(target) or Path(target).is_file()
+
+
+def current_version(url: str | None = None) -> int:
+    """The current version's number in the store at ``url``; 0 when there is no store
+    yet. Cheap (one query), so a long-lived app asks on every run and sees imports made
+    by another replica."""
+    target = ledger_store() if url is None else url
+    if not store_exists(target):
+        return 0
+    with open_store(target) as store:
+        return store.current_version()
+
+
+def with_projects(layers: Layers, projects: object) -> Layers:
+    """``layers`` with its projects replaced (the bundle itself is not changed)."""
+    return dataclasses.replace(layers, projects=projects)
+
+
+def current_layers(
+    layers: Layers,
+    layers_dir: str | Path,
+    *,
+    store: LedgerStore | None = None,
+    version: int | None = None,
+) -> Layers:
+    """``layers`` with the projects of the current ledger version (or of ``version``).
+
+    ``store`` defaults to the one ``DZGEO_STORE`` names; a default store file that does
+    not exist yet gives the plan's projects as version 0, and nothing is created.
+    """
+    plan = plan_projects(layers_dir)
+    if store is None and not store_exists():
+        log.info("no ledger store yet at %s: the plan's projects (version 0)", ledger_store())
+        return with_projects(layers, compose_projects(plan, empty_rows(), 0))
+    if store is None:
+        with open_store() as opened:
+            return with_projects(layers, current_projects(opened, version=version, plan=plan))
+    return with_projects(layers, current_projects(store, version=version, plan=plan))
