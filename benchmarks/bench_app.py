@@ -301,7 +301,10 @@ def bench_browser(layers_dir: Path, label: str, trials: int, *, floor: bool = Fa
 
 
 def _layers_dir(real_dir: Path, projects: gpd.GeoDataFrame | None, tmp: Path) -> Path:
-    """A layers folder: links to the real files, and the given projects if any."""
+    """A layers folder: links to the real files, and the given projects if any, sealed
+    as one build (read_layers refuses a folder whose files do not match its manifest)."""
+    from dzgeo.data.layerset import MANIFEST_NAME, seal
+
     if projects is None:
         return real_dir
     out = tmp / f"layers-{len(projects)}"
@@ -310,6 +313,8 @@ def _layers_dir(real_dir: Path, projects: gpd.GeoDataFrame | None, tmp: Path) ->
         if path.name != "projects.geojson":
             (out / path.name).symlink_to(path)
     projects.to_file(out / "projects.geojson", driver="GeoJSON", engine="pyogrio")
+    (out / MANIFEST_NAME).unlink()
+    seal(out, [p.name for p in out.iterdir() if p.suffix in (".geojson", ".csv", ".gpkg")])
     return out
 
 

@@ -1,19 +1,26 @@
 """The ``dzgeo`` command: build, validate, export.
 
 Every command exits 0 on success, 2 with one clear message on a dzgeo error (bad input,
-missing file, unknown filter), and crashes loudly on anything else (a bug).
+missing file, unknown filter, unwritable output), 128 + N when signal N stopped it, and
+1 on a bug, whose traceback is logged to a file instead of shown.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dzgeo.errors import DzgeoError
+from dzgeo.errors import DzgeoError, shorten
+from dzgeo.outputs import SIGNALS, cleanup_on_signals
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR
 
 if TYPE_CHECKING:
@@ -172,16 +179,70 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    0: done; 2: bad input or output, one message naming the file and the fix; 128 + the
+    signal's number when SIGINT / SIGTERM / SIGHUP stopped it (its temporaries removed,
+    no traceback); 1: a bug, whose traceback goes to the log file named in the message.
+    """
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
+    with _signals_cleaned_up():
+        try:
+            return args.func(args)
+        except DzgeoError as exc:
+            print(f"dzgeo {args.command}: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:  # disk full, permissions, a file vanishing under us
+            where = f"{shorten(exc.filename)}: " if exc.filename else ""
+            print(
+                f"dzgeo {args.command}: {where}{exc.strerror or exc} — "
+                "请检查路径、权限和磁盘空间 (check the path, permissions and free space)",
+                file=sys.stderr,
+            )
+            return 2
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            print(f"dzgeo {args.command}: 已中断 (interrupted)", file=sys.stderr)
+            return 128 + int(signum)
+        except Exception:
+            return _bug(args)
+
+
+def _bug(args: argparse.Namespace) -> int:
+    """Log an unexpected error's traceback to a file and say where, in one line."""
+    path = Path(tempfile.gettempdir()) / "dzgeo-error.log"
+    text = traceback.format_exc()
     try:
-        return args.func(args)
-    except DzgeoError as exc:
-        print(f"dzgeo {args.command}: {exc}", file=sys.stderr)
-        return 2
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"dzgeo {args.command} ({sys.argv!r}):\n{text}\n")
+        where = f"详情见 {path}"
+    except OSError:
+        where = "请用 -v 重新运行查看详情"
+    if args.verbose:
+        print(text, file=sys.stderr)
+    print(
+        f"dzgeo {args.command}: 内部错误 (internal error) — {where}；请把该文件发给维护者",
+        file=sys.stderr,
+    )
+    return 1
+
+
+@contextlib.contextmanager
+def _signals_cleaned_up() -> Iterator[None]:
+    """Signal handlers that remove temporaries, for the run only (the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    cleanup_on_signals()
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,8 @@ def rc_params(font: CjkFont) -> dict[str, object]:
         "font.family": [font.family],
         "font.weight": font.regular_weight,
         "axes.unicode_minus": False,
+        # every string is drawn as typed: a "$\\foo{$" in a filter or a name is no TeX
+        "text.parse_math": False,
     }
 
 

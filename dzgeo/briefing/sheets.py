@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
 from tqdm import tqdm
 
+from dzgeo import outputs
 from dzgeo.briefing.figure import RENDER_LOCK, MapFigure, rc_params
 from dzgeo.briefing.fonts import find_cjk_font
 from dzgeo.briefing.geometry import projected_layers
@@ -50,6 +49,7 @@ from dzgeo.briefing.projects import ProjectsMap
 from dzgeo.data.published import Layers
 from dzgeo.errors import ExportError
 from dzgeo.filters import ProjectFilter, selected_industries, validate_filter, with_industries
+from dzgeo.outputs import check_target
 
 __all__ = [
     "DPI_RANGE",
@@ -204,46 +204,16 @@ def format_for(path: str | Path, fmt: str | None) -> str:
 
 
 def _writable_folder(path: Path) -> None:
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(
-            f"{path}: 输出目录 {folder} 不存在或不是目录 (output folder missing) — "
-            "create it first or choose another output path"
-        )
-    if path.is_dir():
-        raise ExportError(f"{path}: 这是一个目录 (is a folder) — give a file name")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(
-            f"{path}: 输出目录 {folder} 不可写 (folder not writable) — "
-            "choose a folder you can write to or fix its permissions"
-        )
+    check_target(path, what="输出文件")
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` whole or not at all (:func:`dzgeo.outputs.write_atomic`).
 
-    A failure leaves neither a partial file nor a changed old file behind.
+    A failure or a signal leaves neither a partial file nor a changed old file behind;
+    devices, pipes, folders and read-only files are refused.
     """
-    path = Path(path)
-    _writable_folder(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            f"{path}: 无法写入 (cannot write: {exc.strerror or exc}) — "
-            "choose a folder you can write to"
-        ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return outputs.write_atomic(path, data)
 
 
 def export(

@@ -8,8 +8,6 @@ in one error), :func:`build_layers` joins them into the published frames (pure),
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +19,11 @@ from shapely.ops import polylabel
 
 from dzgeo.data import boundaries, catalog, features, places
 from dzgeo.data.geojson import write_geojson
+from dzgeo.data.layerset import MANIFEST_NAME, publish, seal
 from dzgeo.data.projects import check_projects, locate_projects
 from dzgeo.data.published import GPKG_NAME, PROJECT_FIELDS
-from dzgeo.errors import DataValidationError, Problem, raise_if_problems
+from dzgeo.errors import DataValidationError, ExportError, Problem, raise_if_problems, shorten
+from dzgeo.outputs import temporary_dir
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR, METRIC_CRS, STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, build_vocabulary, split_multi
 
@@ -314,21 +314,36 @@ def _city(data: GeoData) -> gpd.GeoDataFrame:
 
 
 def write_layers(layers: dict[str, pd.DataFrame], outdir: str | Path = LAYERS_DIR) -> list[Path]:
-    """Write the frames to ``outdir`` (GeoJSON, CSV and one GeoPackage); return the paths.
+    """Write the frames to ``outdir`` (GeoJSON, CSV, one GeoPackage and the build
+    manifest) all at once; return the paths.
 
-    Everything is first written to a temporary folder beside ``outdir`` and then moved
-    into place, so a failure leaves the previous layers untouched.
+    Everything is written to a staging folder beside ``outdir``, sealed with a manifest
+    (:mod:`dzgeo.data.layerset`) and swapped into place atomically: a failure or a
+    killed build leaves the previous layers whole, never a mix of old and new files.
     """
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=outdir.parent))
+    if outdir.is_symlink():
+        outdir = outdir.resolve()
+    if outdir.exists() and not outdir.is_dir():
+        raise ExportError(f"{shorten(outdir)}: 不是文件夹 (not a folder) — 请给出图层输出目录")
     try:
-        names = _write_all(layers, staging)
-        for name in names:
-            (staging / name).replace(outdir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [outdir / name for name in names]
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(
+            f"{shorten(outdir)}: 无法创建目录 (cannot create folder: {exc.strerror or exc}) — "
+            "请换一个 --outdir"
+        ) from exc
+    with temporary_dir(outdir) as staging:
+        try:
+            names = _write_all(layers, staging)
+            seal(staging, names)
+            publish(staging, outdir)
+        except OSError as exc:
+            raise ExportError(
+                f"{shorten(outdir)}: 无法写入图层 (cannot write layers: {exc.strerror or exc}) — "
+                "请检查磁盘空间和目录权限；原有图层未改动"
+            ) from exc
+    return [outdir / name for name in [*names, MANIFEST_NAME]]
 
 
 def _write_all(layers: dict[str, pd.DataFrame], folder: Path) -> list[str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dzgeo.errors import DataFileNotFoundError
+from dzgeo.data.layerset import verify
+from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem, shorten
 from dzgeo.settings import LAYERS_DIR
 from dzgeo.vocabulary import Vocabulary, build_vocabulary
 
@@ -62,6 +63,8 @@ class Layers:
     priorities: pd.DataFrame
     indicators: pd.DataFrame
     vocab: Vocabulary
+    #: The build id of the folder (:mod:`dzgeo.data.layerset`), "" if read otherwise.
+    build: str = ""
 
 
 def _need(path: Path) -> Path:
@@ -84,12 +87,48 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def read_layers(layers_dir: str | Path = LAYERS_DIR) -> Layers:
-    """Read every published layer and table from ``layers_dir``."""
+    """Read every published layer and table from ``layers_dir``.
+
+    The folder must be one whole build (its manifest lists every file's hash): a folder
+    mixing files of two builds, or with a damaged, missing or unreadable file, is refused
+    with a :class:`~dzgeo.errors.DataValidationError` naming the file and `dzgeo build`.
+    """
     layers_dir = Path(layers_dir)
-    geo = {
-        name: gpd.read_file(_need(layers_dir / f"{name}.geojson"), engine="pyogrio")
-        for name in GEO_LAYERS
-    }
-    tables = {name: read_table(layers_dir / f"{name}.csv") for name in TABLES}
-    vocab = build_vocabulary(tables["industries"], tables["subfields"], tables["places"])
-    return Layers(**geo, **tables, vocab=vocab)
+    if not layers_dir.is_dir():
+        raise DataFileNotFoundError(
+            f"{shorten(layers_dir)}: 找不到发布图层目录 (layers folder not found) — "
+            "请先运行 `dzgeo build`"
+        )
+    build = verify(layers_dir)
+    geo = {}
+    for name in GEO_LAYERS:
+        path = _need(layers_dir / f"{name}.geojson")
+        try:
+            geo[name] = gpd.read_file(path, engine="pyogrio")
+        except Exception as exc:  # pyogrio raises its own family; the folder is damaged
+            raise _damaged(path, exc) from exc
+    tables = {}
+    for name in TABLES:
+        path = layers_dir / f"{name}.csv"
+        try:
+            tables[name] = read_table(path)
+        except (ValueError, UnicodeDecodeError, OSError) as exc:
+            raise _damaged(path, exc) from exc
+    try:
+        vocab = build_vocabulary(tables["industries"], tables["subfields"], tables["places"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise _damaged(layers_dir, exc) from exc
+    return Layers(**geo, **tables, vocab=vocab, build=build)
+
+
+def _damaged(path: Path, exc: BaseException) -> DataValidationError:
+    return DataValidationError(
+        [
+            Problem(
+                shorten(path),
+                "整个文件 (whole file)",
+                f"发布图层已损坏，无法读取 (damaged layer: {type(exc).__name__})",
+                "请重新运行 `dzgeo build` (run `dzgeo build`)",
+            )
+        ]
+    )

@@ -15,6 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Geod, Proj
 
+from dzgeo import outputs
 from dzgeo.briefing import fonts
 from dzgeo.briefing import sheets as staticmap
 from dzgeo.briefing.furniture import nice_length
@@ -394,7 +395,7 @@ def test_export_to_an_unwritable_folder_names_the_fix(
     layers: Layers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tests may run as root, for whom chmod does not stop writing: stub the check.
-    monkeypatch.setattr(staticmap.os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(outputs.os, "access", lambda *a, **k: False)
     with pytest.raises(ExportError, match=r"not writable.*choose a folder"):
         export(layers, tmp_path / "map.png", kind="layout")
     assert list(tmp_path.iterdir()) == []
