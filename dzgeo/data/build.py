@@ -89,6 +89,8 @@ def load_geodata(geodata_dir: str | Path = GEODATA_DIR) -> GeoData:
             loaded[name] = read()
         except DataValidationError as exc:
             problems += exc.problems
+        except (ValueError, KeyError, TypeError, RuntimeError, OSError) as exc:
+            problems.append(_unreadable(root, name, exc))  # damaged bytes, not bad rows
     raise_if_problems(problems)
     vocab = build_vocabulary(loaded["industries"], loaded["subfields"], loaded["places"])
     projects = locate_projects(
@@ -284,6 +286,22 @@ def build_industries(data: GeoData) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _unreadable(root: Path, name: str, exc: BaseException) -> Problem:
+    """The problem of a geodata file that cannot even be parsed (random bytes, truncation)."""
+    file = f"{name}.geojson" if name in GEOJSON_SOURCES else f"{name.split('_')[0]}.csv"
+    if name == "targets":
+        file = "industry_targets.csv"
+    return Problem(
+        shorten(root / file),
+        "整个文件 (whole file)",
+        f"文件已损坏，无法读取 ({type(exc).__name__}: {shorten(exc, 80)})",
+        f"从 git 恢复：git checkout -- geodata/{file}（字段见 geodata/SCHEMA.md）",
+    )
+
+
+GEOJSON_SOURCES = ("counties", "counties_web", "city", "zones", "routes")
 
 
 def build_layers(data: GeoData) -> dict[str, pd.DataFrame]:
