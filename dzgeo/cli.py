@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dzgeo.errors import DzgeoError, shorten
+from dzgeo.errors import DataFileNotFoundError, DzgeoError, shorten
 from dzgeo.outputs import SIGNALS, cleanup_on_signals
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR
 
@@ -134,6 +134,24 @@ def filter_from_options(args: argparse.Namespace, vocab: Vocabulary) -> ProjectF
     return parse_filter(raw, vocab)
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    """Serve the interactive map (``streamlit run`` on the app, installed or checked out)."""
+    import subprocess
+
+    from dzgeo.settings import APP_SCRIPT
+
+    if not APP_SCRIPT.is_file():
+        raise DataFileNotFoundError(
+            f"{APP_SCRIPT}: 找不到应用 (app not found) — 请重新安装：pip install ."
+        )
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.enableStaticServing", "true", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.port", str(args.port),
+    ]  # fmt: skip
+    return subprocess.call(command, cwd=APP_SCRIPT.parent)
+
+
 def _add_export_parser(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export",
@@ -175,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_cmd_validate)
 
     _add_export_parser(sub)
+
+    app = sub.add_parser("app", help="serve the interactive map (Streamlit)")
+    app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    app.set_defaults(func=_cmd_app)
     return parser
 
 

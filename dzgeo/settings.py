@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: The repository in a checkout; in an installed package (``pip install .``) the copy of
+#: app.py, static/, geodata/ and layers/ that the build put in ``dzgeo/_app/`` (setup.py).
 REPO_ROOT = Path(__file__).resolve().parent.parent
-GEODATA_DIR = REPO_ROOT / "geodata"
-LAYERS_DIR = REPO_ROOT / "layers"
+APP_ROOT = (
+    REPO_ROOT
+    if (REPO_ROOT / "app.py").is_file() and (REPO_ROOT / "geodata").is_dir()
+    else Path(__file__).resolve().parent / "_app"
+)
+GEODATA_DIR = APP_ROOT / "geodata"
+LAYERS_DIR = APP_ROOT / "layers"
+#: The Streamlit script, and the folder it serves at /app/static/.
+APP_SCRIPT = APP_ROOT / "app.py"
+STATIC_DIR = APP_ROOT / "static"
 #: The plan's source text, which only the plan-consistency tests read: DZGEO_PLAN_TEXT,
 #: else ../shared/plan/ beside the repository (a user's clone has neither).
 PLAN_TEXT = Path(

@@ -20,12 +20,12 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from dzgeo.settings import REPO_ROOT
+from dzgeo.settings import STATIC_DIR
 from dzgeo.web.basemaps import basemap_tiles
 from dzgeo.web.overlays import BaseLayers, Overlay, Part, ViewLayers, script_json
 
 #: Folder Streamlit serves at ``/app/static/`` (``server.enableStaticServing``).
-ASSETS_DIR = REPO_ROOT / "static"
+ASSETS_DIR = STATIC_DIR
 #: URL prefix of :data:`ASSETS_DIR` in the app.
 SERVED_PREFIX = "/app/static"
 JS_ASSETS = (
