@@ -11,10 +11,12 @@ run, for the benchmark).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from dzgeo.ledger.store import open_store
 from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
 from dzgeo.settings import LAYERS_DIR, ledger_store
 from dzgeo.vocabulary import GROUPS
+from dzgeo.web import live
 from dzgeo.web import views as webmap
 
 TITLE = "德州市新旧动能转换规划地图"
@@ -88,6 +91,22 @@ def cached_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLaye
     return webmap.view_layers(_layers, state)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_live_projects(_layers: Layers, path: str, basemap: str) -> str:
+    """Every project's payload for one basemap (reaches a browser once per page)."""
+    return live.live_projects(_layers, basemap)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_live_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLayers:
+    """The view layers for one state, the project layer carrying every project + a mask."""
+    return live.live_view(
+        cached_view(_layers, path, state),
+        cached_live_projects(_layers, path, state.basemap),
+        live.project_mask(_layers.projects, cached_projects(_layers, path, state.filter)),
+    )
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_projects(_layers: Layers, path: str, flt: ProjectFilter) -> gpd.GeoDataFrame:
     """The projects that pass ``flt``."""
@@ -99,7 +118,7 @@ def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, p
     """The tables shown for ``flt``: projects, 表1 and the 12 industries."""
     projects = cached_projects(_layers, path, flt)
     return {
-        "projects": tables.project_table(projects),
+        "projects": tables.compact(tables.project_table(projects)),
         "indicators": tables.indicator_panel(_layers.indicators),
         "industries": tables.industry_panel(
             _layers.industries, projects, _layers.vocab, year=flt.year
@@ -329,6 +348,55 @@ def panels(shown: dict[str, pd.DataFrame]) -> None:
         )
 
 
+def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
+    """Draw the map; True when the rest of the page may be drawn now.
+
+    The map element is built from the session's first view state (with the current
+    basemap), so it stays the same while the filter changes: Streamlit then sends only
+    a reference to it. The current view goes to the map as a small update
+    (:mod:`dzgeo.web.live`), sent before the map element so an open map redraws without
+    waiting for the rest of the run. Until the map reports it has drawn, the tables
+    wait, so they do not hold up the map; without a browser (AppTest: no request
+    headers) there is no map to wait for.
+    """
+    session = st.session_state
+    session.setdefault("dz_ask", uuid.uuid4().hex)
+    ready = session.get("dz_map_ready", False) or not st.context.headers
+    update = live.view_update(
+        cached_live_view(layers, path, state), ask=None if ready else session.dz_ask
+    )
+    st.html(live.bridge_script(update), unsafe_allow_javascript=True)
+    first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
+    parts = webmap.build_map(
+        cached_base(layers, path, state.basemap),
+        cached_live_view(layers, path, first),
+        tianditu_key=key,
+    )
+    st_folium(
+        parts.map,
+        key="dzmap",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=parts.overlays,
+        layer_control=parts.control,
+        on_change=map_reported,
+    )
+    return ready
+
+
+def map_reported() -> None:
+    """The map's component value changed: it has drawn if it answers this session's ask."""
+    value = st.session_state.get("dzmap")
+    if isinstance(value, dict) and value.get("dz_ready") == st.session_state.get("dz_ask"):
+        mark_map_ready()
+
+
+def mark_map_ready() -> None:
+    """The map has drawn (or the user asked for the tables): draw the rest from now on."""
+    st.session_state.dz_map_ready = True
+
+
 def _height(frame: pd.DataFrame, rows: int = 25) -> int:
     """Pixel height showing up to ``rows`` rows of ``frame`` without inner scrolling."""
     return 38 + 35 * min(len(frame), rows)
@@ -383,25 +451,17 @@ def page() -> None:
         + count_line(counts, layers.vocab.industries)
     )
 
-    parts = webmap.build_map(
-        cached_base(layers, path, state.basemap),
-        cached_view(layers, path, state),
-        tianditu_key=key,
-    )
-    st_folium(
-        parts.map,
-        key="dzmap",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=parts.overlays,
-        layer_control=parts.control,
-    )
+    if not map_and_view(layers, path, state, key):
+        st.caption("地图绘制完成后显示项目表格与下载…")
+        st.button("现在显示表格", on_click=mark_map_ready)
+        sidebar(layers)
+        return
 
     shown = cached_tables(layers, path, state.filter)
     st.subheader("重点项目")
     if len(projects):
-        st.dataframe(shown["projects"], hide_index=True)
+        # paged past 1,000 rows: the browser fetches further rows as it scrolls
+        st.dataframe(shown["projects"], hide_index=True, lazy=True)
     else:
         st.info(tables.EMPTY_MESSAGE)
     st.caption(

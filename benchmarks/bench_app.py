@@ -37,6 +37,7 @@ from _harness import (
     served,
     synthetic_layers_dir,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TOKEN_JS = """() => { const m = document.querySelector('.leaflet-container');
@@ -73,15 +74,18 @@ def map_frame(page):
     return page.query_selector(MAP_IFRAME).content_frame()
 
 
-def wait_token(page, old: str | None) -> str:
-    frame = map_frame(page)
-    frame.wait_for_function(
-        f"(old) => {{ const t = ({TOKEN_JS})(); return t && t !== old; }}",
-        arg=old,
-        timeout=120_000,
-        polling="raf",
-    )
-    return frame.evaluate(TOKEN_JS)
+def wait_token(page, old: str | None, timeout: float = 120) -> str:
+    """The map's view token once it differs from ``old`` (polled: the frame may be new)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            token = map_frame(page).evaluate(TOKEN_JS)
+        except PlaywrightError:  # the iframe was replaced or is still loading
+            token = None
+        if token and token != old:
+            return token
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"the map did not show a view other than {old!r}")
 
 
 def open_app(context, url: str) -> tuple[float, int, object, str]:

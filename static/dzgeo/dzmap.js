@@ -153,6 +153,74 @@
     return new Legend();
   };
 
+  /** The bytes of a base64 bit set (bit i of the set is bit i%8 of byte i>>3). */
+  dz.bits = function (b64) {
+    var bin = atob(b64);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  };
+
+  /** Apply a view update from the app (dzgeo.web.live.view_update): per overlay group
+   * its new name and parts; the project layer keeps its data and takes the new mask.
+   * Returns false while the map is not there yet (it pulls the update when loaded). */
+  dz.view = function (u) {
+    var proj = dz.lastProjects;
+    var map = window.map;
+    if (!u || !map || !proj || !proj._map || !window.feature_group) return false;
+    if (u.token !== dz.viewToken) {
+      var t0 = performance.now();
+      var groups = window.feature_group.slice(-u.groups.length);
+      var names = [];
+      u.groups.forEach(function (g, k) {
+        var group = groups[k];
+        group.eachLayer(function (layer) {
+          if (layer._dzKind !== "projects") group.removeLayer(layer);
+        });
+        g.parts.forEach(function (p) {
+          if (p[0] === "projects") proj.setMask(p[2].mask);
+          else dz[p[0]](p[1], p[2]).addTo(group);
+        });
+        names.push([group, g.name]);
+      });
+      var control = window.layer_control;
+      if (control && control._layers) {
+        control._layers.forEach(function (entry) {
+          names.forEach(function (n) {
+            if (entry.layer === n[0]) entry.name = n[1];
+          });
+        });
+        control._update();
+      }
+      proj._mark(u.token, performance.now() - t0);
+    }
+    if (u.ask) dz.signalReady(u.ask);
+    return true;
+  };
+
+  /** Take the app's latest view update, if the map sits in the app page. */
+  dz.pullView = function () {
+    var u = null;
+    try {
+      if (window.parent !== window) u = window.parent.dzPendingView;
+    } catch (e) {
+      return; // another origin: not the app
+    }
+    if (u) dz.view(u);
+  };
+
+  /** Tell the app (once per request ``ask``) that the map has drawn, so it draws the
+   * tables: the value of streamlit-folium's component, which the app reads. */
+  var signalled = {};
+  dz.signalReady = function (ask) {
+    if (signalled[ask] || window.parent === window) return;
+    signalled[ask] = true;
+    window.parent.postMessage(
+      { isStreamlitMessage: true, type: "streamlit:setComponentValue", value: { dz_ready: ask }, dataType: "json" },
+      "*"
+    );
+  };
+
   function popupHtml(d, i) {
     var ind = d.ind[d.i[i]];
     var rows = [];
@@ -247,48 +315,65 @@
   dz.projects = function (payload, opts) {
     opts = opts || {};
     var Layer = L.Layer.extend({
+      _dzKind: "projects",
       onAdd: function (map) {
         var t0 = performance.now();
-        var d = (this._d = this._d || dz.unpack(payload));
-        var nInd = d.ind.length;
-        if (!this._index) {
-          var pts = new Array(d.n.length);
-          for (var i = 0; i < d.n.length; i++) {
-            pts[i] = {
-              type: "Feature",
-              properties: { i: i },
-              geometry: { type: "Point", coordinates: [d.x0 + d.x[i] / 1e5, d.y0 + d.y[i] / 1e5] },
-            };
-          }
-          this._index = new Supercluster({
-            radius: opts.radius || 48,
-            minZoom: opts.minZoom || 0, // no cluster trees below the map's own minimum
-            maxZoom: opts.maxZoom || 16,
-            map: function (props) {
-              var a = new Array(nInd).fill(0);
-              a[d.i[props.i]] = 1;
-              return { a: a };
-            },
-            reduce: function (acc, props) {
-              // Supercluster starts a cluster from a shallow copy of its first child:
-              // take a private copy of the counts before adding, or the child changes too
-              if (acc.own !== acc) {
-                acc.a = acc.a.slice();
-                acc.own = acc;
-              }
-              for (var k = 0; k < nInd; k++) acc.a[k] += props.a[k];
-            },
-          }).load(pts);
-        }
+        this._d = this._d || dz.unpack(payload);
+        if (!this._index) this._build(opts.mask);
         this._group = L.layerGroup().addTo(map);
         this._map = map;
-        dz.lastProjects = this; // for tests and the benchmark
+        dz.lastProjects = this; // for tests, the benchmark and dzmap.view
         map.on("moveend", this._draw, this);
         this._draw();
-        var el = map.getContainer();
-        el.setAttribute("data-dz-projects", String(d.n.length));
-        if (opts.token) el.setAttribute("data-dz-view", opts.token);
-        window.dzReady = { projects: d.n.length, token: opts.token || "", ms: performance.now() - t0 };
+        this._mark(opts.token, performance.now() - t0);
+        // the app may hold a newer view than this element was built with
+        setTimeout(dz.pullView, 0);
+      },
+      /** Show only the rows whose bit is set in ``mask`` (base64 bit set; none: all). */
+      setMask: function (mask) {
+        this._build(mask);
+        this._draw();
+      },
+      _mark: function (token, ms) {
+        var el = this._map.getContainer();
+        el.setAttribute("data-dz-projects", String(this._shown));
+        if (token) el.setAttribute("data-dz-view", token);
+        if (token) dz.viewToken = token;
+        window.dzReady = { projects: this._shown, token: token || "", ms: ms };
+      },
+      _build: function (mask) {
+        var d = this._d;
+        var nInd = d.ind.length;
+        var bits = mask ? dz.bits(mask) : null;
+        var pts = [];
+        for (var i = 0; i < d.n.length; i++) {
+          if (bits && !(bits[i >> 3] & (1 << (i & 7)))) continue;
+          pts.push({
+            type: "Feature",
+            properties: { i: i },
+            geometry: { type: "Point", coordinates: [d.x0 + d.x[i] / 1e5, d.y0 + d.y[i] / 1e5] },
+          });
+        }
+        this._shown = pts.length;
+        this._index = new Supercluster({
+          radius: opts.radius || 48,
+          minZoom: opts.minZoom || 0, // no cluster trees below the map's own minimum
+          maxZoom: opts.maxZoom || 16,
+          map: function (props) {
+            var a = new Array(nInd).fill(0);
+            a[d.i[props.i]] = 1;
+            return { a: a };
+          },
+          reduce: function (acc, props) {
+            // Supercluster starts a cluster from a shallow copy of its first child:
+            // take a private copy of the counts before adding, or the child changes too
+            if (acc.own !== acc) {
+              acc.a = acc.a.slice();
+              acc.own = acc;
+            }
+            for (var k = 0; k < nInd; k++) acc.a[k] += props.a[k];
+          },
+        }).load(pts);
       },
       onRemove: function (map) {
         map.off("moveend", this._draw, this);

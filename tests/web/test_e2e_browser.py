@@ -214,6 +214,8 @@ def test_map_counts_every_project_then_one_industry(app_server, offline, layers)
     after = wait_for_map(page, not_token=first["token"])
     expected = int(layers.industries.set_index("name").loc["新能源", "projects"])
     assert after["n"] == expected < first["n"]
+    # the map filtered its own copy of the projects: the layer control follows too
+    assert f"重点项目（{expected} 个）" in map_frame(page).inner_text(".leaflet-control-layers")
     assert parse_qs(urlparse(page.url).query) == {"industry": ["新能源"]}
     page.screenshot(path=str(ARTIFACTS / "e2e-layout-new-energy.png"), full_page=True)
     assert offline.blocked == [], "the page asked the internet for something"
@@ -255,7 +257,9 @@ def test_pan_zoom_runs_nothing_and_a_filter_runs_once(app_server, offline):
     page = offline.page
     page.goto(url)
     first = wait_for_map(page)
-    page.wait_for_timeout(500)  # let the first run's bookkeeping settle
+    # the tables follow the map's ready signal in a second run: let it finish
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
     before = runs(log)
     box = page.locator(MAP_IFRAME).bounding_box()
     assert box is not None

@@ -1,0 +1,105 @@
+"""The live map of the app: every project reaches the browser once, a filter change
+sends only the view that follows it.
+
+The app's map element is built from :func:`live_view` — the view layers of a state,
+but with the project layer carrying *every* project (:func:`live_projects`) plus a
+bit mask of the ones the filter lets through. That element stays byte-identical while
+the filter changes, so Streamlit sends it once and later only refers to it by hash.
+What a filter does change travels as :func:`view_update`: the new mask, the county
+colouring, labels and legend (a few kB), applied in the browser by ``dzmap.view``
+(``static/dzgeo/dzmap.js``) through the small script of :func:`bridge_script`.
+
+Which projects pass is decided here, in Python, by :func:`dzgeo.filters.apply_filter`
+(the one filter rule); the browser only reads the mask.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dzgeo.data.published import Layers
+from dzgeo.web.overlays import Overlay, Part, ViewLayers, script_json, shifted
+from dzgeo.web.projects import city_anchor, project_payload
+
+__all__ = [
+    "MAP_FRAME",
+    "bridge_script",
+    "live_projects",
+    "live_view",
+    "project_mask",
+    "view_update",
+]
+
+#: CSS selector of the map's iframe in the app page (streamlit-folium's component).
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def live_projects(layers: Layers, basemap: str = "none") -> str:
+    """JSON payload of every project for ``basemap`` (the map's project layer, once)."""
+    counties = shifted(layers.counties_web, basemap)
+    anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
+    return script_json(project_payload(layers.projects, basemap=basemap, anchor=anchor))
+
+
+def project_mask(everything: pd.DataFrame, shown: pd.DataFrame) -> str:
+    """Base64 of a little-endian bit set over ``everything``'s rows: bit i set when
+    row i is in ``shown`` (a subset of it with the same index)."""
+    keep = np.zeros(len(everything), dtype=bool)
+    positions = everything.index.get_indexer(shown.index)
+    keep[positions[positions >= 0]] = True
+    return base64.b64encode(np.packbits(keep, bitorder="little").tobytes()).decode("ascii")
+
+
+def live_view(view: ViewLayers, projects_json: str, mask: str) -> ViewLayers:
+    """``view`` with its project layer carrying every project and ``mask``."""
+    return ViewLayers(
+        view.token,
+        view.n_projects,
+        tuple(_with_all_projects(o, projects_json, mask) for o in view.overlays),
+    )
+
+
+def _with_all_projects(overlay: Overlay, projects_json: str, mask: str) -> Overlay:
+    parts = []
+    for part in overlay.parts:
+        if part.kind == "projects":
+            options = json.loads(part.options) | {"mask": mask}
+            part = Part("projects", projects_json, script_json(options))
+        parts.append(part)
+    return Overlay(overlay.name, tuple(parts), overlay.show, overlay.control)
+
+
+def view_update(view: ViewLayers, *, ask: str | None = None) -> str:
+    """JSON for ``dzmap.view``: per overlay group its name and parts, the project
+    layer's payload left out (the browser has it) — only its options (mask, token).
+
+    ``ask``: the app waits for the map to report it has drawn; the map answers with
+    this text as its component value (``{"dz_ready": ask}``), once.
+    """
+    groups = []
+    for overlay in view.overlays:
+        parts = []
+        for part in overlay.parts:
+            payload = "null" if part.kind == "projects" else part.payload
+            parts.append(f'["{part.kind}",{payload},{part.options}]')
+        groups.append(f'{{"name":{script_json(overlay.name)},"parts":[{",".join(parts)}]}}')
+    ask_json = f',"ask":{script_json(ask)}' if ask else ""
+    return f'{{"token":{script_json(view.token)},"groups":[{",".join(groups)}]{ask_json}}}'
+
+
+def bridge_script(update: str) -> str:
+    """A ``<script>`` for the app page: keep ``update`` for the map and hand it over
+    when the map is there (otherwise the map takes it when it has loaded)."""
+    return (
+        "<script>(function (u) {\n"
+        "  window.dzPendingView = u;\n"
+        f"  var f = document.querySelector({json.dumps(MAP_FRAME)});\n"
+        "  var w = f && f.contentWindow;\n"
+        "  if (w && w.dzmap && w.dzmap.view) w.dzmap.view(u);\n"
+        f"}})({update});</script>"
+    )

@@ -1,0 +1,98 @@
+"""The app's live map (dzgeo.web.live): every project once, a filter as a mask + update."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from streamlit_folium import generate_leaflet_string
+
+from dzgeo.data.published import Layers, read_layers
+from dzgeo.filters import ProjectFilter, ViewState, apply_filter
+from dzgeo.web import live
+from dzgeo.web import views as webmap
+
+
+@pytest.fixture(scope="module")
+def layers() -> Layers:
+    return read_layers()
+
+
+def live_view(layers: Layers, state: ViewState) -> webmap.ViewLayers:
+    shown = apply_filter(layers.projects, state.filter, layers.vocab)
+    return live.live_view(
+        webmap.view_layers(layers, state),
+        live.live_projects(layers, state.basemap),
+        live.project_mask(layers.projects, shown),
+    )
+
+
+def bits(mask: str, n: int) -> np.ndarray:
+    raw = np.frombuffer(base64.b64decode(mask), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:n].astype(bool)
+
+
+def test_mask_marks_exactly_the_filtered_rows(layers):
+    flt = ProjectFilter(industries=("新能源",), places=("德城区",))
+    shown = apply_filter(layers.projects, flt, layers.vocab)
+    got = bits(live.project_mask(layers.projects, shown), len(layers.projects))
+    assert got.sum() == len(shown) > 0
+    assert list(layers.projects.index[got]) == list(shown.index)
+    nothing = layers.projects.iloc[:0]
+    assert not bits(live.project_mask(layers.projects, nothing), len(layers.projects)).any()
+
+
+def test_project_layer_carries_every_project_whatever_the_filter(layers):
+    one = live_view(layers, ViewState(ProjectFilter(industries=("新材料",))))
+    every = live.live_projects(layers)
+    parts = [p for o in one.overlays for p in o.parts if p.kind == "projects"]
+    assert len(parts) == 1 and parts[0].payload == every
+    assert len(json.loads(every)["n"]) == len(layers.projects)
+    assert "mask" in json.loads(parts[0].options)
+
+
+def test_map_element_is_the_same_for_every_later_filter(layers):
+    """The app builds its map from the session's first state, so what streamlit-folium
+    sends is byte-identical run after run (Streamlit then sends a reference)."""
+    base = webmap.base_layers(layers, "none")
+    first = ViewState()
+
+    def element() -> str:
+        parts = webmap.build_map(base, live_view(layers, first))
+        return "".join(
+            generate_leaflet_string(g, base_id=f"feature_group_{i}")
+            for i, g in enumerate(parts.overlays)
+        )
+
+    assert element() == element()
+
+
+def test_update_holds_the_view_but_not_the_projects(layers):
+    state = ViewState(ProjectFilter(industries=("文化旅游",)), view="项目")
+    view = live_view(layers, state)
+    text = live.view_update(view, ask="abc")
+    update = json.loads(text)
+    assert update["token"] == webmap.view_token(state) and update["ask"] == "abc"
+    names = [g["name"] for g in update["groups"]]
+    n = len(apply_filter(layers.projects, state.filter, layers.vocab))
+    assert names == [o.name for o in view.overlays] and f"重点项目（{n} 个）" in names
+    kinds = [p[0] for g in update["groups"] for p in g["parts"]]
+    assert "projects" in kinds and "legend" in kinds and "geo" in kinds
+    projects = next(p for g in update["groups"] for p in g["parts"] if p[0] == "projects")
+    assert projects[1] is None  # the browser has the data already
+    assert bits(projects[2]["mask"], len(layers.projects)).sum() == n
+    assert len(text.encode()) < 25_000  # half the 50 kB a filter change may send
+    assert "ask" not in json.loads(live.view_update(view))
+
+
+def test_bridge_script_cannot_be_broken_out_of(layers):
+    view = live_view(layers, ViewState(view="项目"))
+    evil = "</script><script>alert(1)</script>"
+    renamed = dataclasses.replace(view.overlays[0], name=evil)
+    view = dataclasses.replace(view, overlays=(renamed, *view.overlays[1:]))
+    script = live.bridge_script(live.view_update(view))
+    assert script.count("</script") == 1 and script.endswith("</script>")
+    assert json.loads(live.view_update(view))["groups"][0]["name"] == evil
