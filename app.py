@@ -100,10 +100,13 @@ def cached_live_projects(_layers: Layers, path: str, basemap: str) -> str:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_live_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLayers:
     """The view layers for one state, the project layer carrying every project + a mask."""
+    year = state.filter.year
     return live.live_view(
         cached_view(_layers, path, state),
         cached_live_projects(_layers, path, state.basemap),
         live.project_mask(_layers.projects, cached_projects(_layers, path, state.filter)),
+        stages=None if year is None else live.project_stages(_layers.projects, year),
+        year=year,
     )
 
 

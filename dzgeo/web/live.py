@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from dzgeo.data.published import Layers
+from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
 from dzgeo.web.overlays import Overlay, Part, ViewLayers, script_json, shifted
 from dzgeo.web.projects import city_anchor, project_payload
 
@@ -32,6 +33,7 @@ __all__ = [
     "live_projects",
     "live_view",
     "project_mask",
+    "project_stages",
     "view_update",
 ]
 
@@ -55,20 +57,39 @@ def project_mask(everything: pd.DataFrame, shown: pd.DataFrame) -> str:
     return base64.b64encode(np.packbits(keep, bitorder="little").tobytes()).decode("ascii")
 
 
-def live_view(view: ViewLayers, projects_json: str, mask: str) -> ViewLayers:
-    """``view`` with its project layer carrying every project and ``mask``."""
+def project_stages(projects: pd.DataFrame, year: int) -> str:
+    """Base64 of one byte per project: its stage in ``year`` (0 not started, 1 在建,
+    2 竣工), as the year slider shows it."""
+    stage = year_stage(projects, year)
+    codes = np.select([stage == STAGE_FINISHED, stage == STAGE_STARTED], [2, 1], 0)
+    return base64.b64encode(codes.astype(np.uint8).tobytes()).decode("ascii")
+
+
+def live_view(
+    view: ViewLayers,
+    projects_json: str,
+    mask: str,
+    *,
+    stages: str | None = None,
+    year: int | None = None,
+) -> ViewLayers:
+    """``view`` with its project layer carrying every project and ``mask`` (and, with
+    the year slider, ``stages`` of :func:`project_stages` for ``year``)."""
+    extra: dict[str, object] = {"mask": mask}
+    if stages is not None:
+        extra |= {"stage": stages, "yr": year}
     return ViewLayers(
         view.token,
         view.n_projects,
-        tuple(_with_all_projects(o, projects_json, mask) for o in view.overlays),
+        tuple(_with_all_projects(o, projects_json, extra) for o in view.overlays),
     )
 
 
-def _with_all_projects(overlay: Overlay, projects_json: str, mask: str) -> Overlay:
+def _with_all_projects(overlay: Overlay, projects_json: str, extra: dict[str, object]) -> Overlay:
     parts = []
     for part in overlay.parts:
         if part.kind == "projects":
-            options = json.loads(part.options) | {"mask": mask}
+            options = json.loads(part.options) | extra
             part = Part("projects", projects_json, script_json(options))
         parts.append(part)
     return Overlay(overlay.name, tuple(parts), overlay.show, overlay.control)

@@ -153,7 +153,7 @@
     return new Legend();
   };
 
-  /** The bytes of a base64 bit set (bit i of the set is bit i%8 of byte i>>3). */
+  /** The bytes of base64 text (a bit set: bit i is bit i%8 of byte i>>3). */
   dz.bits = function (b64) {
     var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
@@ -178,7 +178,7 @@
           if (layer._dzKind !== "projects") group.removeLayer(layer);
         });
         g.parts.forEach(function (p) {
-          if (p[0] === "projects") proj.setMask(p[2].mask);
+          if (p[0] === "projects") proj.setMask(p[2]);
           else dz[p[0]](p[1], p[2]).addTo(group);
         });
         names.push([group, g.name]);
@@ -319,7 +319,7 @@
       onAdd: function (map) {
         var t0 = performance.now();
         this._d = this._d || dz.unpack(payload);
-        if (!this._index) this._build(opts.mask);
+        if (!this._index) this._build(opts);
         this._group = L.layerGroup().addTo(map);
         this._map = map;
         dz.lastProjects = this; // for tests, the benchmark and dzmap.view
@@ -329,9 +329,10 @@
         // the app may hold a newer view than this element was built with
         setTimeout(dz.pullView, 0);
       },
-      /** Show only the rows whose bit is set in ``mask`` (base64 bit set; none: all). */
-      setMask: function (mask) {
-        this._build(mask);
+      /** Show only the rows whose bit is set in ``f.mask`` (base64 bit set; none: all),
+       * with ``f.stage`` (base64, a byte per row: 0, 1 在建, 2 竣工) in year ``f.yr``. */
+      setMask: function (f) {
+        this._build(f);
         this._draw();
       },
       _mark: function (token, ms) {
@@ -341,10 +342,16 @@
         if (token) dz.viewToken = token;
         window.dzReady = { projects: this._shown, token: token || "", ms: ms };
       },
-      _build: function (mask) {
+      _build: function (f) {
         var d = this._d;
         var nInd = d.ind.length;
-        var bits = mask ? dz.bits(mask) : null;
+        var bits = f.mask ? dz.bits(f.mask) : null;
+        if (f.stage) {
+          d.g = dz.bits(f.stage);
+          d.yr = f.yr;
+        } else if (f.mask) {
+          d.g = null; // the live map: no year chosen now
+        }
         var pts = [];
         for (var i = 0; i < d.n.length; i++) {
           if (bits && !(bits[i >> 3] & (1 << (i & 7)))) continue;

@@ -96,3 +96,25 @@ def test_bridge_script_cannot_be_broken_out_of(layers):
     script = live.bridge_script(live.view_update(view))
     assert script.count("</script") == 1 and script.endswith("</script>")
     assert json.loads(live.view_update(view))["groups"][0]["name"] == evil
+
+
+def test_year_slider_stages_travel_with_the_mask(layers):
+    from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
+
+    stage = year_stage(layers.projects, 2020)
+    codes = np.frombuffer(base64.b64decode(live.project_stages(layers.projects, 2020)), np.uint8)
+    assert len(codes) == len(layers.projects)
+    assert ((codes == 2) == (stage == STAGE_FINISHED).to_numpy()).all()
+    assert ((codes == 1) == (stage == STAGE_STARTED).to_numpy()).all()
+    state = ViewState(ProjectFilter(year=2020))
+    shown = apply_filter(layers.projects, state.filter, layers.vocab)
+    view = live.live_view(
+        webmap.view_layers(layers, state),
+        live.live_projects(layers),
+        live.project_mask(layers.projects, shown),
+        stages=live.project_stages(layers.projects, 2020),
+        year=2020,
+    )
+    update = json.loads(live.view_update(view))
+    options = next(p[2] for g in update["groups"] for p in g["parts"] if p[0] == "projects")
+    assert options["yr"] == 2020 and len(base64.b64decode(options["stage"])) == len(codes)
