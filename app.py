@@ -12,6 +12,7 @@ run, for the benchmark).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import re
@@ -315,7 +316,7 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
         files.append(
             (
                 f"简报图 {fmt.upper()}",
-                lambda fmt=fmt: briefing(fmt),
+                functools.partial(briefing, fmt),
                 f"dezhou-{kind}.{fmt}",
                 mime,
             )

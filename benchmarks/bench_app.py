@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from _harness import (
     BARE_APP,
@@ -37,6 +38,7 @@ from _harness import (
     served,
     synthetic_layers_dir,
 )
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -88,8 +90,18 @@ def wait_token(page, old: str | None, timeout: float = 120) -> str:
     raise TimeoutError(f"the map did not show a view other than {old!r}")
 
 
-def open_app(context, url: str) -> tuple[float, int, object, str]:
-    """Seconds to the map drawn, websocket bytes by then; the page and its view token."""
+class Opened(NamedTuple):
+    """An app page opened by :func:`open_app`."""
+
+    took: float  # seconds to the map drawn
+    received: int  # websocket bytes by then
+    page: Page
+    token: str  # the map's view token
+    wire: Wire  # the page's websocket counter
+
+
+def open_app(context: BrowserContext, url: str) -> Opened:
+    """Open the app at ``url`` and wait for its map."""
     page = context.new_page()
     wire = Wire(page)
     start = time.perf_counter()
@@ -97,8 +109,7 @@ def open_app(context, url: str) -> tuple[float, int, object, str]:
     token = wait_token(page, None)
     took = time.perf_counter() - start
     wire.quiet(page)
-    page.wire = wire  # type: ignore[attr-defined]
-    return took, wire.received, page, token
+    return Opened(took, wire.received, page, token, wire)
 
 
 def open_bare(context, url: str) -> tuple[float, int]:
@@ -134,13 +145,13 @@ def bench_open(browser, urls: dict[str, str], trials: int) -> dict[str, list[flo
         if name == "bare":
             open_bare(contexts[name], urls[name])
         else:
-            open_app(contexts[name], urls[name])[2].close()
+            open_app(contexts[name], urls[name]).page.close()
     for trial in range(trials):
         for name in names if trial % 2 == 0 else names[::-1]:
             if name == "bare":
                 took, received = open_bare(contexts[name], urls[name])
             else:
-                took, received, page, _ = open_app(contexts[name], urls[name])
+                took, received, page, _, _ = open_app(contexts[name], urls[name])
                 page.close()
             times[name].append(took)
             wire[name].append(received)
@@ -161,8 +172,7 @@ def bench_open(browser, urls: dict[str, str], trials: int) -> dict[str, list[flo
 def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
     """Filter changes and pan/zoom on the real-data app."""
     context = browser.new_context(viewport={"width": 1440, "height": 1100})
-    _, _, page, token = open_app(context, url)
-    wire = page.wire
+    _, _, page, token, wire = open_app(context, url)
     page.wait_for_timeout(800)
     sent, updated, runs, script = [], [], [], []
     for industry in INDUSTRIES[:trials]:
@@ -183,6 +193,8 @@ def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
         page.keyboard.press("Escape")
     frame = map_frame(page)
     box = page.locator(MAP_IFRAME).bounding_box()
+    if box is None:
+        raise RuntimeError("the map iframe is not visible")
     page.wait_for_timeout(800)
     before = len(run_times(log))
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2

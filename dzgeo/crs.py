@@ -13,7 +13,7 @@ Every function here is pure: inputs are never modified, new objects are returned
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import geopandas as gpd
 import numpy as np
@@ -167,7 +167,15 @@ def gcj02_to_wgs84(
     return w_lon.reshape(shape), w_lat.reshape(shape)
 
 
-def transform_geometry(geom: G, func: Callable[[Coords, Coords], tuple[Coords, Coords]]) -> G:
+@overload
+def transform_geometry(geom: G, func: Callable[[Coords, Coords], tuple[Coords, Coords]]) -> G: ...
+@overload
+def transform_geometry(
+    geom: np.ndarray, func: Callable[[Coords, Coords], tuple[Coords, Coords]]
+) -> np.ndarray: ...
+def transform_geometry(
+    geom: BaseGeometry | np.ndarray, func: Callable[[Coords, Coords], tuple[Coords, Coords]]
+) -> BaseGeometry | np.ndarray:
     """Apply a vectorised ``(lon, lat) -> (lon, lat)`` function to every vertex.
 
     Parameters

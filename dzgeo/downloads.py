@@ -27,6 +27,7 @@ from dzgeo.data.geojson import feature_collection_text
 from dzgeo.data.published import PROJECT_FIELDS
 from dzgeo.filters import ProjectFilter
 from dzgeo.formulas import csv_bytes, xlsx_bytes
+from dzgeo.frames import records
 from dzgeo.ledger.fields import LEDGER_FIELDS
 from dzgeo.settings import PLAN_TITLE
 from dzgeo.tables import project_table, text_col
@@ -162,8 +163,7 @@ def export_frame(
     English: the published fields as codes, then location_note, lon and lat.
     """
     lon, lat = _first_points(projects)
-    records = projects.drop(columns=projects.geometry.name).to_dict("records")
-    notes = [location_note(r) for r in records]
+    notes = [location_note(r) for r in records(projects.drop(columns=projects.geometry.name))]
     if english:
         frame = pd.DataFrame({c: text_col(projects, c) for c in export_columns(projects)})
         frame = frame.reset_index(drop=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import pandas as pd
 
@@ -34,6 +35,9 @@ from dzgeo.ledger_conditions import (
     year_stage,
 )
 from dzgeo.vocabulary import GROUPS, Vocabulary, split_multi
+
+#: A projects frame: a GeoDataFrame stays one through the filter.
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 
 #: URL / CLI keys of the list and text filter fields.
 QUERY_KEYS = {
@@ -346,6 +350,6 @@ def _place_match(row: pd.Series, wanted: Sequence[str], vocab: Vocabulary) -> bo
     return False
 
 
-def apply_filter(projects: pd.DataFrame, flt: ProjectFilter, vocab: Vocabulary) -> pd.DataFrame:
+def apply_filter(projects: FrameT, flt: ProjectFilter, vocab: Vocabulary) -> FrameT:
     """The projects that pass ``flt``, as a new frame (the input is not changed)."""
     return projects.loc[project_mask(projects, flt, vocab)].copy()

@@ -17,6 +17,8 @@ import dataclasses
 import logging
 from pathlib import Path
 
+import geopandas as gpd
+
 from dzgeo.data.published import Layers
 from dzgeo.ledger.current import compose_projects, current_projects, plan_projects
 from dzgeo.ledger.store import LedgerStore, empty_rows, is_postgres_url, open_store
@@ -44,7 +46,7 @@ def current_version(url: str | None = None) -> int:
         return store.current_version()
 
 
-def with_projects(layers: Layers, projects: object) -> Layers:
+def with_projects(layers: Layers, projects: gpd.GeoDataFrame) -> Layers:
     """``layers`` with its projects replaced (the bundle itself is not changed)."""
     return dataclasses.replace(layers, projects=projects)
 

@@ -169,7 +169,7 @@ def temporary_dir(beside: Path) -> Iterator[Path]:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove dzgeo temporaries in ``folder`` whose writing process no longer exists."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

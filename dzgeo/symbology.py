@@ -159,7 +159,7 @@ def route_symbol(kind: str, corridor: str) -> LineSymbol:
     return LineSymbol(Stroke(corridor_color(corridor), 1.8), casing=Stroke("#ffffff", 3.0))
 
 
-def zone_symbol(kind: str, geom_type: str) -> Symbol:
+def zone_symbol(kind: str, geom_type: str) -> MarkerSymbol | FillSymbol:
     """A zone: 双区 filled red with a solid edge (a star where only a point is known);
     other zones tinted in their kind's colour with a dotted edge (a diamond as a point)."""
     color = style.ZONE_COLORS.get(kind, "#555555")
@@ -217,7 +217,7 @@ def band_entries(corridors: Iterable[Mapping[str, object]]) -> list[LegendEntry]
     out = []
     for row in corridors:
         width = row.get("width_km")
-        size = f"，沿线约 {float(width):g} km" if isinstance(width, int | float) else ""  # type: ignore[arg-type]
+        size = f"，沿线约 {float(width):g} km" if isinstance(width, int | float) else ""
         out.append(
             LegendEntry(
                 "轴带与干线（示意）",

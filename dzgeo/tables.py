@@ -6,11 +6,14 @@ Pure functions of the published layers and a filtered project frame (from
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
 
+from dzgeo.frames import records
 from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import Vocabulary, split_multi
@@ -162,7 +165,10 @@ def county_industry_counts(
     pairs["county"] = pairs["county"].str.strip()
     pairs = pairs.reset_index().drop_duplicates(["index", "county"])  # once per county
     pairs = pairs[pairs["county"].isin(out.keys())]
-    for (county, industry), n in pairs.groupby(["county", "industry"]).size().items():
+    sizes = pairs.groupby(["county", "industry"]).size()
+    counties = sizes.index.get_level_values("county")
+    industries = sizes.index.get_level_values("industry")
+    for county, industry, n in zip(counties, industries, sizes, strict=True):
         out[str(county)][str(industry)] = int(n)
         out[str(county)][""] += int(n)
     return out
@@ -172,7 +178,7 @@ def indicator_panel(indicators: pd.DataFrame) -> pd.DataFrame:
     """表1 for display: indicator (indicator 13's level first, so it is never cut off),
     unit, 2017 baseline, 2022 target, and the change (百分点 for percentages)."""
     rows = []
-    for row in indicators.to_dict("records"):
+    for row in records(indicators):
         name = str(row.get("indicator", ""))
         level = str(row.get("level", "") or "")
         unit = str(row.get("unit", "") or "")
@@ -220,7 +226,7 @@ def industry_panel(
     has_ledger = "status" in projects.columns
     progress = progress_totals(projects, vocab, year=year) if has_ledger else None
     rows = []
-    for row in industries.to_dict("records"):
+    for row in records(industries):
         name = str(row.get("name", ""))
         total = row.get("projects")
         rows.append(
@@ -246,8 +252,11 @@ def _progress_cells(totals: dict[str, float]) -> dict[str, object]:
     }
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[str | float]:
+    """A finite number, or text that reads as one."""
+    if not isinstance(value, str | numbers.Real):
+        return False
     try:
-        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
+        return bool(np.isfinite(float(value)))
     except (TypeError, ValueError):
         return False

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dzgeo.frames import rows
+
 GROUPS = ("新兴", "传统")
 
 
@@ -68,17 +70,17 @@ def build_vocabulary(
             sub[industry].append(subfield)
     kinds = dict(zip(places["name"], places["kind"], strict=True))
     aliases: dict[str, str] = {}
-    for row in places.itertuples(index=False):
+    for row in rows(places):
         for spelling in [row.name, row.short, *split_multi(row.aliases)]:
             if isinstance(spelling, str) and spelling.strip():
                 aliases.setdefault(spelling.strip(), row.name)
     own_adcode = {
         row.name: str(row.adcode)
-        for row in places.itertuples(index=False)
+        for row in rows(places)
         if row.kind in ("county", "zone") and pd.notna(row.adcode) and str(row.adcode)
     }
     adcodes: dict[str, list[str]] = {}
-    for row in places.itertuples(index=False):
+    for row in rows(places):
         if row.kind == "area":
             members = split_multi(row.members)
             codes = sorted({own_adcode[m] for m in members if m in own_adcode})

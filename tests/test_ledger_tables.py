@@ -87,8 +87,9 @@ def test_downloads_carry_the_ledger_fields_and_the_site(layers, ledger):
     first = frame.iloc[0]  # row 0 has a site
     assert (first["lon"], first["lat"]) == (SITE_LON, SITE_LAT)
     book = openpyxl.load_workbook(io.BytesIO(downloads.projects_xlsx(chosen, english=True)))
-    header = [c.value for c in next(book.active.iter_rows(max_row=1))]
-    assert "investment_total" in header and book.active.max_row == len(frame) + 1
+    sheet = book.worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert "investment_total" in header and sheet.max_row == len(frame) + 1
     geo = json.loads(downloads.projects_geojson(ledger.iloc[:SITED], english=True))
     assert [f["geometry"]["coordinates"][0] for f in geo["features"]] == [
         pytest.approx(SITE_LON + i / 100) for i in range(SITED)

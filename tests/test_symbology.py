@@ -162,7 +162,11 @@ def test_web_legend_names_the_corridor_outlines_and_every_route(layers: Layers) 
     bands = [e for e in entries if e.label.startswith(tuple(layers.corridors["name"]))]
     rail = [e for e in entries if "高速铁路" in e.label]
     assert bands and rail
-    assert not any(spec_atoms(b.symbol) & spec_atoms(rail[0].symbol) for b in bands)
+    rail_symbol = rail[0].symbol
+    assert rail_symbol is not None
+    for band in bands:
+        assert band.symbol is not None
+        assert not spec_atoms(band.symbol) & spec_atoms(rail_symbol), band.label
 
 
 # ------------------------------------------------------------------------ briefing map
@@ -177,7 +181,7 @@ def mpl_atoms(artist, k: float) -> set[Atom]:
     atoms: set[Atom] = set()
     if isinstance(artist, Line2D):
         if artist.get_marker() not in ("None", "", None, "none"):
-            shape = SHAPES[artist.get_marker()]
+            shape = SHAPES[str(artist.get_marker())]
             atoms.add(
                 (
                     "marker",
@@ -189,7 +193,8 @@ def mpl_atoms(artist, k: float) -> set[Atom]:
         if artist.get_linestyle() not in ("None", "none", ""):
             lw = artist.get_linewidth()
             # the unscaled pattern is in line widths (matplotlib scales it by lw)
-            _, seq = artist._unscaled_dash_pattern
+            # private: matplotlib has no public getter for the unscaled dash pattern
+            _, seq = artist._unscaled_dash_pattern  # type: ignore[attr-defined]
             dash = tuple(_r(d * lw / k) for d in seq) if seq else ()
             alpha = artist.get_alpha()
             atoms.add(
@@ -203,10 +208,10 @@ def mpl_atoms(artist, k: float) -> set[Atom]:
             )
         return atoms
     assert isinstance(artist, Patch)
-    face = artist.get_facecolor()
+    face = mcolors.to_rgba(artist.get_facecolor())
     if face[3] > 0:
         atoms.add(("fill", mpl_hex(face), _r(face[3])))
-    edge = artist.get_edgecolor()
+    edge = mcolors.to_rgba(artist.get_edgecolor())
     if artist.get_linewidth() > 0 and edge[3] > 0:
         lw = artist.get_linewidth()
         ls = artist.get_linestyle()

@@ -11,11 +11,13 @@ import io
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 from shapely.geometry import box
 
 from dzgeo import symbology
@@ -31,6 +33,7 @@ from dzgeo.briefing.labels import Label, LabelPlacer
 from dzgeo.briefing.legend import LegendSection, draw_legend, sections_from_entries
 from dzgeo.briefing.page import (
     Page,
+    agg_renderer,
     draw_header_footer,
     map_date,
     new_page,
@@ -115,7 +118,7 @@ class MapFigure:
         return buffer.getvalue()
 
 
-def rc_params(font: CjkFont) -> dict[str, object]:
+def rc_params(font: CjkFont) -> dict[RcKeyType, Any]:
     """The rcParams a map is built and saved under (font, embedding, stable SVG ids)."""
     return {
         "pdf.fonttype": font.pdf_fonttype,
@@ -186,7 +189,7 @@ class MapBuilder:
         draw_header_footer(page, title, subtitle, notes)
         self.draw(page)
         ax = page.ax
-        renderer = page.figure.canvas.get_renderer()
+        renderer = agg_renderer(page.figure)
         bar_at, arrow_at = self._furniture_corners(page)
         bar = draw_scale_bar(ax, at=bar_at, fontprops=page.fp(6.5))
         arrow = draw_north_arrow(

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.font_manager import FontProperties
@@ -38,7 +39,10 @@ HALO = "white"
 
 def metres_per_point(ax: Axes) -> float:
     """Ground metres per typographic point (1/72 inch) on the paper, for an equal-aspect map."""
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("metres_per_point: the axes is on no figure")
+    width_in = ax.get_position().width * fig.get_figwidth()
     x0, x1 = ax.get_xlim()
     return abs(x1 - x0) / (width_in * 72.0)
 
@@ -220,7 +224,7 @@ def draw_north_arrow(
     def place(points: list[tuple[float, float]]) -> np.ndarray:
         return np.array([(cx + px * cos - py * sin, cy + px * sin + py * cos) for px, py in points])
 
-    artists = [
+    artists: list[Artist] = [
         ax.add_patch(Polygon(place(left), closed=True, fc="black", ec="black", lw=0.6, zorder=20)),
         ax.add_patch(Polygon(place(right), closed=True, fc="white", ec="black", lw=0.6, zorder=20)),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -12,6 +13,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.path import Path as MplPath
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from dzgeo.data.published import Layers
@@ -50,7 +52,10 @@ def projected_layers(layers: Layers) -> ProjectedLayers:
         lon, lat = places.geometry.x, places.geometry.y
     ok = lon.notna() & lat.notna()
     pts = gpd.GeoSeries.from_xy(lon[ok], lat[ok], crs="EPSG:4326").to_crs(METRIC_CRS)
-    points = {name: (p.x, p.y) for name, p in zip(places.loc[ok, "name"], pts, strict=True)}
+    points = {
+        name: (float(x), float(y))
+        for name, x, y in zip(places.loc[ok, "name"], pts.x, pts.y, strict=True)
+    }
     labels = gpd.GeoSeries.from_xy(
         counties["label_lon"].astype(float), counties["label_lat"].astype(float), crs="EPSG:4326"
     ).to_crs(METRIC_CRS)
@@ -61,7 +66,10 @@ def projected_layers(layers: Layers) -> ProjectedLayers:
         routes=layers.routes.to_crs(METRIC_CRS),
         zones=layers.zones.to_crs(METRIC_CRS),
         points=points,
-        label_points={n: (p.x, p.y) for n, p in zip(counties["name"], labels, strict=True)},
+        label_points={
+            n: (float(x), float(y))
+            for n, x, y in zip(counties["name"], labels.x, labels.y, strict=True)
+        },
         place_kind=dict(zip(places["name"], places["kind"], strict=True)),
         short=dict(zip(places["name"], places["short"], strict=True)),
     )
@@ -71,11 +79,11 @@ def projected_layers(layers: Layers) -> ProjectedLayers:
     return geo
 
 
-def _polygons(geom: BaseGeometry) -> list[BaseGeometry]:
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
     return list(getattr(geom, "geoms", [geom]))
 
 
-def draw_polygon(ax: Axes, geom: BaseGeometry, **kwargs: object) -> list[Artist]:
+def draw_polygon(ax: Axes, geom: BaseGeometry, **kwargs: Any) -> list[Artist]:
     """Draw a (Multi)Polygon with holes as one compound path per part."""
     artists = []
     for part in _polygons(geom):
@@ -96,8 +104,8 @@ def draw_polygon(ax: Axes, geom: BaseGeometry, **kwargs: object) -> list[Artist]
     return artists
 
 
-def draw_line(ax: Axes, geom: BaseGeometry, **kwargs: object) -> list[Artist]:
-    artists = []
+def draw_line(ax: Axes, geom: BaseGeometry, **kwargs: Any) -> list[Artist]:
+    artists: list[Artist] = []
     for part in getattr(geom, "geoms", [geom]):
         xy = np.asarray(part.coords)
         artists += ax.plot(xy[:, 0], xy[:, 1], **kwargs)

@@ -11,6 +11,7 @@ from dzgeo.briefing.geometry import draw_line, draw_polygon
 from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.page import INK, MUTED, Page
 from dzgeo.briefing.symbols import fill_layers, line_layers, marker_kwargs
+from dzgeo.frames import Row, records, rows
 from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
 
@@ -42,17 +43,17 @@ class LayoutMap(MapBuilder):
             for c in counties["corridors"].fillna("")
         ]
         self.draw_counties(page, fills)
-        for row in self.geo.corridors.itertuples(index=False):
+        for row in rows(self.geo.corridors):
             for kwargs in fill_layers(symbology.band_symbol(row.id), k):
                 draw_polygon(ax, row.geometry, zorder=3, **kwargs)
-        for row in self.geo.routes.itertuples(index=False):
+        for row in rows(self.geo.routes):
             for kwargs in line_layers(symbology.route_symbol(row.kind, row.corridor), k):
                 draw_line(ax, row.geometry, zorder=8, **kwargs)
             self.labels.append(self._route_label(page, row))
         self._draw_zones(page)
         self._county_labels(page)
 
-    def _route_label(self, page: Page, row: object) -> Label:
+    def _route_label(self, page: Page, row: Row) -> Label:
         line = row.geometry
         if line.geom_type == "MultiLineString":
             line = max(line.geoms, key=lambda g: g.length)
@@ -73,7 +74,7 @@ class LayoutMap(MapBuilder):
         ax, k = page.ax, page.k
         mpp = metres_per_point(ax)
         priorities = self.layers.priorities
-        for row in self.geo.zones.itertuples(index=False):
+        for row in rows(self.geo.zones):
             geom = row.geometry
             symbol = symbology.zone_symbol(row.kind, geom.geom_type)
             if isinstance(symbol, symbology.MarkerSymbol):
@@ -116,7 +117,7 @@ class LayoutMap(MapBuilder):
             )
 
     def _county_labels(self, page: Page) -> None:
-        for row in self.geo.counties.itertuples(index=False):
+        for row in rows(self.geo.counties):
             x, y = self.geo.label_points[row.name]
             lines = [TextLine(row.name, page.fp(9, bold=True), INK)]
             terms = split_multi(row.priority_terms)
@@ -134,7 +135,7 @@ class LayoutMap(MapBuilder):
             *symbology.layout_fill_entries(present),
             LegendEntry("区县（轴带联动）", "县市区名称下为规划确定的多点突破重点产业（规划原词）"),
             *symbology.boundary_entries(),
-            *symbology.band_entries(self.geo.corridors.to_dict("records")),
-            *symbology.route_entries(self.geo.routes.to_dict("records"), corridor_names),
-            *symbology.zone_entries(self.geo.zones.to_dict("records")),
+            *symbology.band_entries(records(self.geo.corridors)),
+            *symbology.route_entries(records(self.geo.routes), corridor_names),
+            *symbology.zone_entries(records(self.geo.zones)),
         ]

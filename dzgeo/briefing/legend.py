@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox
 
-from dzgeo.briefing.page import Page, text_width
+from dzgeo.briefing.page import Page, agg_renderer, text_width
 from dzgeo.briefing.symbols import legend_drawer
 from dzgeo.symbology import SECTIONS, LegendEntry
 
@@ -69,7 +70,7 @@ def draw_legend(page: Page, sections: Sequence[LegendSection]) -> Bbox:
     else:
         plan = _legend_plan(page, sections, w_pt / columns, 1e9, 0.7, columns)
         log.warning("legend is taller than its panel; it may be clipped")
-    renderer = fig.canvas.get_renderer()
+    renderer = agg_renderer(fig)
     drawn: list[Artist] = []
     for kind, x, y, payload, size in plan or []:
         if kind == "title":
@@ -98,7 +99,7 @@ def _legend_plan(
 ) -> list[tuple] | None:
     """Positions (in points, top-down) of every legend element, or None if they don't fit."""
     fig = page.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = agg_renderer(fig)
     size = 7.4 * shrink
     title_size = 8.2 * shrink
     k = page.k
@@ -136,7 +137,7 @@ def _legend_plan(
 
 
 def _section_plan(
-    page: Page, section: LegendSection, width_pt: float, size: float, renderer: object
+    page: Page, section: LegendSection, width_pt: float, size: float, renderer: RendererBase
 ) -> list[tuple[list[str], LegendRow]]:
     props = page.fp(size)
     px = page.figure.dpi / 72
@@ -155,7 +156,7 @@ _NO_START = "，、；：。）」”"
 
 
 def _wrap(
-    fig: Figure, text: str, props: FontProperties, width_px: float, renderer: object
+    fig: Figure, text: str, props: FontProperties, width_px: float, renderer: RendererBase
 ) -> list[str]:
     """Break ``text`` into lines no wider than ``width_px``.
 

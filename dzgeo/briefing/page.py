@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
@@ -114,9 +115,19 @@ def new_page(
     return Page(fig, ax, legend_ax, font, k)
 
 
-def _fraction(box: tuple[float, float, float, float], w: float, h: float) -> list[float]:
+def _fraction(
+    box: tuple[float, float, float, float], w: float, h: float
+) -> tuple[float, float, float, float]:
     x, y, bw, bh = box
-    return [x / w, y / h, bw / w, bh / h]
+    return (x / w, y / h, bw / w, bh / h)
+
+
+def agg_renderer(fig: Figure) -> RendererAgg:
+    """The Agg renderer a page is laid out with (:func:`new_page` gives it an Agg canvas)."""
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
 
 
 def map_date() -> str:
@@ -186,7 +197,7 @@ def wrap_notes(font: CjkFont, k: float, parts: Sequence[str], width_in: float) -
     return lines
 
 
-def text_width(fig: Figure, text: str, props: FontProperties, renderer: object) -> float:
+def text_width(fig: Figure, text: str, props: FontProperties, renderer: RendererBase) -> float:
     probe = Text(0, 0, text, fontproperties=props)
     probe.set_figure(fig)
     return probe.get_window_extent(renderer).width

@@ -10,15 +10,19 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, Rectangle, Wedge
+from matplotlib.patches import Circle, Patch, Rectangle, Wedge
 
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
+from dzgeo.briefing.fonts import CjkFont
 from dzgeo.briefing.furniture import metres_per_point
+from dzgeo.briefing.geometry import ProjectedLayers
 from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
-from dzgeo.filters import apply_filter, selected_industries
+from dzgeo.data.published import Layers
+from dzgeo.filters import ProjectFilter, apply_filter, selected_industries
+from dzgeo.frames import rows
 from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
 
@@ -53,8 +57,17 @@ class ProjectsMap(MapBuilder):
 
     kind = "projects"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        layers: Layers,
+        geo: ProjectedLayers,
+        font: CjkFont,
+        flt: ProjectFilter,
+        paper: str,
+        orientation: str,
+        dpi: int,
+    ) -> None:
+        super().__init__(layers, geo, font, flt, paper, orientation, dpi)
         self.projects = apply_filter(self.layers.projects, self.flt, self.layers.vocab)
         self.per_place, self.city_level = _project_places(self.projects)
         self.industries = [
@@ -92,7 +105,7 @@ class ProjectsMap(MapBuilder):
         if self.flt.subfields:
             subs = subs[subs["subfield"].isin(self.flt.subfields)]
         core: dict[str, list[str]] = defaultdict(list)
-        for row in subs.itertuples(index=False):
+        for row in rows(subs):
             for place in split_multi(row.core_areas):
                 if row.subfield not in core[place]:
                     core[place].append(row.subfield)
@@ -106,7 +119,7 @@ class ProjectsMap(MapBuilder):
         self.draw_counties(page, fills)
         starred = self._pies(page)
         k = page.k
-        for row, n in zip(counties.itertuples(index=False), self.counts, strict=True):
+        for row, n in zip(rows(counties), self.counts, strict=True):
             x, y = self.geo.label_points[row.name]
             lines = [
                 TextLine(row.name, page.fp(8.4, bold=True), INK),
@@ -241,7 +254,7 @@ def _pie_drawer(
             color = symbology.project_symbol(parts[0][0], "").color
             if square:
                 side = r * 1.8
-                patch = Rectangle(
+                patch: Patch = Rectangle(
                     (x - side / 2, y - side / 2), side, side, fc=color, ec="white", lw=0.7
                 )
             else:
@@ -280,6 +293,6 @@ def _star_drawer(ax: Axes, size_pt: float) -> Callable[[float, float, float], li
         del diameter  # the marker has a fixed size in points
         kwargs = marker_kwargs(symbology.CORE_AREA)
         kwargs["ms"] = size_pt
-        return ax.plot(x, y, zorder=27, **kwargs)
+        return [*ax.plot(x, y, zorder=27, **kwargs)]
 
     return draw

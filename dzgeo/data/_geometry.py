@@ -21,6 +21,7 @@ from dzgeo.data._validate import check_enum
 from dzgeo.data.geojson import feature_label
 from dzgeo.data.schema import PRECISIONS
 from dzgeo.errors import Problem, raise_if_problems
+from dzgeo.frames import records
 from dzgeo.settings import DEZHOU_BOUNDS, GEODATA_DIR, METRIC_CRS, STORAGE_CRS
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def check_basis(source: str, where: str, precision: str, basis: str) -> list[Pro
 
 
 def feature_labels(frame: gpd.GeoDataFrame) -> list[str]:
-    return [feature_label(i, row) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    return [feature_label(i, row) for i, row in enumerate(records(frame), start=1)]
 
 
 def finish(frame: gpd.GeoDataFrame, problems: list[Problem], validate: bool) -> gpd.GeoDataFrame:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from dzgeo.errors import DataFileNotFoundError, DataValidationError, Problem
+from dzgeo.frames import records
 from dzgeo.vocabulary import split_multi
 
 #: (file row, record) pairs, every cell as text.
@@ -76,7 +77,7 @@ def as_records(frame: pd.DataFrame, columns: Sequence[str]) -> Records:
     blank = dict.fromkeys(columns, "")
     return [
         (i + 2, blank | {str(k): "" if pd.isna(v) else str(v) for k, v in rec.items()})
-        for i, rec in enumerate(frame.to_dict("records"))
+        for i, rec in enumerate(records(frame))
     ]
 
 

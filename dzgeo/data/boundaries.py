@@ -26,6 +26,7 @@ from dzgeo.data._validate import WHOLE_FILE, check_enum
 from dzgeo.data.geojson import feature_label, load_feature_collection, parse_features
 from dzgeo.data.schema import CITY_ADCODE, CITY_FIELDS, COUNTY_FIELDS, COUNTY_KINDS
 from dzgeo.errors import Problem
+from dzgeo.frames import first_record, rows
 from dzgeo.settings import GEODATA_DIR
 
 
@@ -53,7 +54,7 @@ def validate_counties(
     labels = feature_labels(counties)
     problems = check_unique_ids(source, labels, "adcode", list(counties["adcode"]))
     problems += check_unique_ids(source, labels, "name", list(counties["name"]))
-    for label, row in zip(labels, counties.itertuples(index=False), strict=True):
+    for label, row in zip(labels, rows(counties), strict=True):
         if row.adcode and not ADCODE_PATTERN.match(row.adcode):
             problems.append(
                 Problem(
@@ -112,7 +113,7 @@ def validate_city(city: gpd.GeoDataFrame, *, source: str = "city.geojson") -> li
                 "rebuild it with scripts/build_counties.py",
             )
         ]
-    label = feature_label(1, city.iloc[0].to_dict())
+    label = feature_label(1, first_record(city))
     problems = []
     if city["adcode"].iloc[0] != CITY_ADCODE:
         problems.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,7 @@ from dzgeo.data.layerset import MANIFEST_NAME, publish, seal
 from dzgeo.data.projects import check_projects, locate_projects
 from dzgeo.data.published import GPKG_NAME, PROJECT_FIELDS
 from dzgeo.errors import DataValidationError, ExportError, Problem, raise_if_problems, shorten
+from dzgeo.frames import Row, rows
 from dzgeo.outputs import temporary_dir
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR, METRIC_CRS, STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, build_vocabulary, split_multi
@@ -67,7 +69,7 @@ def load_geodata(geodata_dir: str | Path = GEODATA_DIR) -> GeoData:
     """Read and validate every file of ``geodata_dir``; raise one error listing all problems."""
     root = Path(geodata_dir)
     problems: list[Problem] = []
-    loaded: dict[str, object] = {}
+    loaded: dict[str, Any] = {}  # GeoDataFrame or DataFrame per GeoData field
     readers = {
         "counties": lambda: boundaries.read_counties(root / "counties.geojson"),
         "counties_web": lambda: boundaries.read_counties(root / "counties_web.geojson"),
@@ -116,16 +118,18 @@ def _label_points(counties: gpd.GeoDataFrame) -> list[tuple[float, float]]:
         largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
         points.append(polylabel(largest, tolerance=200.0))
     lonlat = gpd.GeoSeries(points, crs=METRIC_CRS).to_crs(STORAGE_CRS)
-    return [(round(p.x, 6), round(p.y, 6)) for p in lonlat]
+    return [
+        (round(float(x), 6), round(float(y), 6)) for x, y in zip(lonlat.x, lonlat.y, strict=True)
+    ]
 
 
 def county_attributes(data: GeoData) -> pd.DataFrame:
     """One row per county: corridor membership, priorities, core areas, project counts."""
     names = dict(zip(data.places["name"], data.places["short"], strict=True))
-    rows = []
-    for county in data.counties.itertuples(index=False):
+    records = []
+    for county in rows(data.counties):
         adcode, name = str(county.adcode), county.name
-        rows.append(
+        records.append(
             {
                 "adcode": adcode,
                 "name": name,
@@ -137,12 +141,12 @@ def county_attributes(data: GeoData) -> pd.DataFrame:
                 **_project_counts(adcode, data),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(records)
 
 
 def _corridor_fields(adcode: str, name: str, data: GeoData) -> dict[str, object]:
     member_of, via = [], []
-    for corridor in data.corridors.itertuples(index=False):
+    for corridor in rows(data.corridors):
         for place in split_multi(corridor.places):
             if adcode in _place_counties(place, data):
                 member_of.append(corridor.id)
@@ -159,9 +163,10 @@ def _corridor_fields(adcode: str, name: str, data: GeoData) -> dict[str, object]
 def _priority_fields(adcode: str, name: str, data: GeoData) -> dict[str, str]:
     own = data.priorities[data.priorities["place"] == name].sort_values("rank")
     zone_texts = []
-    for place, rows in data.priorities.groupby("place", sort=False):
+    for place, terms in data.priorities.groupby("place", sort=False):
+        place = str(place)
         if data.vocab.places.get(place) == "zone" and _place_counties(place, data) == [adcode]:
-            zone_texts.append(f"{place}：" + "、".join(rows.sort_values("rank")["term"]))
+            zone_texts.append(f"{place}：" + "、".join(terms.sort_values("rank")["term"]))
     return {
         "priority_terms": "|".join(own["term"]),
         "priority_industries": "|".join(own["industry"]),
@@ -171,7 +176,7 @@ def _priority_fields(adcode: str, name: str, data: GeoData) -> dict[str, str]:
 
 def _core_areas(adcode: str, name: str, data: GeoData) -> list[str]:
     found = []
-    for row in data.subfields.itertuples(index=False):
+    for row in rows(data.subfields):
         for place in split_multi(row.core_areas):
             if place == name:
                 found.append(f"{row.industry}·{row.subfield}")
@@ -184,7 +189,7 @@ def _project_counts(adcode: str, data: GeoData) -> dict[str, int]:
     touches = data.projects["counties"].map(lambda cell: adcode in split_multi(cell))
     here = data.projects[touches]
     counts = {"projects_total": len(here)}
-    for row in data.industries.itertuples(index=False):
+    for row in rows(data.industries):
         counts[f"projects_{row.slug}"] = int((here["industry"] == row.name).sum())
     return counts
 
@@ -211,14 +216,14 @@ def build_corridors(data: GeoData) -> gpd.GeoDataFrame:
     routes = _to_metric(data.routes)
     city = _to_metric(data.city).union_all()
     route_names = dict(zip(data.routes["id"], data.routes["name"], strict=True))
-    rows, geoms = [], []
-    for corridor in data.corridors.sort_values("id").itertuples(index=False):
+    records, geoms = [], []
+    for corridor in rows(data.corridors.sort_values("id")):
         ids = split_multi(corridor.routes)
         lines = routes[routes["id"].isin(ids)].union_all()
         band = lines.buffer(CORRIDOR_HALF_WIDTH_KM * 1000, quad_segs=8).intersection(city)
         geoms.append(shapely.simplify(band, 50.0))
         names = [route_names.get(i, i) for i in ids]
-        rows.append(
+        records.append(
             {
                 "id": corridor.id,
                 "name": corridor.name,
@@ -232,7 +237,7 @@ def build_corridors(data: GeoData) -> gpd.GeoDataFrame:
                 "plan_section": corridor.plan_section,
             }
         )
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS).to_crs(STORAGE_CRS)
+    return gpd.GeoDataFrame(records, geometry=geoms, crs=METRIC_CRS).to_crs(STORAGE_CRS)
 
 
 def build_zones(data: GeoData) -> gpd.GeoDataFrame:
@@ -251,7 +256,7 @@ def build_projects(data: GeoData) -> gpd.GeoDataFrame:
     return projects.sort_values("id", ignore_index=True)
 
 
-def target_text(target: object) -> str:
+def target_text(target: Row) -> str:
     """A target as one phrase: 主营业务收入突破600亿元, 金融业增加值占GDP比重达到5%左右."""
     before, _, after = str(target.qualifier or "").partition("…")
     return f"{target.metric}{before}{target.value:g}{target.unit}{after}"
@@ -259,16 +264,16 @@ def target_text(target: object) -> str:
 
 def build_industries(data: GeoData) -> pd.DataFrame:
     """The 12 industries with targets as text, project counts, core areas, sub-fields."""
-    rows = []
-    for ind in data.industries.itertuples(index=False):
+    records = []
+    for ind in rows(data.industries):
         targets = data.targets[data.targets["industry"] == ind.name]
-        text = "；".join(target_text(t) for t in targets.itertuples(index=False))
+        text = "；".join(target_text(t) for t in rows(targets))
         subs = data.subfields[data.subfields["industry"] == ind.name]
         cores = []
         for cell in subs["core_areas"]:
             cores += [p for p in split_multi(cell) if p not in cores]
         first = targets.iloc[0] if len(targets) else None
-        rows.append(
+        records.append(
             {
                 "code": ind.code,
                 "name": ind.name,
@@ -285,7 +290,7 @@ def build_industries(data: GeoData) -> pd.DataFrame:
                 "plan_section": ind.plan_section,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(records)
 
 
 def _unreadable(root: Path, name: str, exc: BaseException) -> Problem:
@@ -369,7 +374,7 @@ def _write_all(layers: dict[str, pd.DataFrame], folder: Path) -> list[str]:
     geo = {k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame)}
     for name, frame in layers.items():
         if name in geo:
-            write_geojson(frame, folder / f"{name}.geojson")
+            write_geojson(geo[name], folder / f"{name}.geojson")
             names.append(f"{name}.geojson")
         else:
             frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")

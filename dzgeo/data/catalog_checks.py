@@ -40,6 +40,7 @@ from dzgeo.data.schema import (
     SUBFIELD_KINDS,
 )
 from dzgeo.errors import Problem
+from dzgeo.frames import records
 from dzgeo.vocabulary import split_multi
 
 _CODE = re.compile(r"[ET][1-9]")
@@ -74,7 +75,7 @@ def place_names(places: pd.DataFrame) -> PlaceNames:
     """Build the place vocabulary from a ``places.csv`` frame (``name``, ``short``, ``aliases``)."""
     canonical = tuple(str(name).strip() for name in places["name"] if str(name).strip())
     spellings: dict[str, str] = {}
-    for row in places.to_dict("records"):
+    for row in records(places):
         name = str(row.get("name", "")).strip()
         others = [str(row.get("short", "")), *split_multi(str(row.get("aliases", "")))]
         for spelling in (s.strip() for s in others):

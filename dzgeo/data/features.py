@@ -35,6 +35,7 @@ from dzgeo.data.schema import (
     ZONE_KINDS,
 )
 from dzgeo.errors import Problem
+from dzgeo.frames import rows
 from dzgeo.vocabulary import split_multi
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def validate_zones(
     labels = feature_labels(zones)
     problems = check_unique_ids(source, labels, "id", list(zones["id"]))
     problems += check_unique_ids(source, labels, "name", list(zones["name"]))
-    for label, row in zip(labels, zones.itertuples(index=False), strict=True):
+    for label, row in zip(labels, rows(zones), strict=True):
         problems += check_enum([(label, row.kind)], "kind", ZONE_KINDS, source)
         allowed = POLYGONAL if row.kind == "lead_zone" else ("Point", *POLYGONAL)
         problems += check_geometry(source, label, row.geometry, allowed)
@@ -139,7 +140,7 @@ def validate_routes(
     labels = feature_labels(routes)
     problems = check_unique_ids(source, labels, "id", list(routes["id"]))
     problems += check_unique_ids(source, labels, "name", list(routes["name"]))
-    for label, row in zip(labels, routes.itertuples(index=False), strict=True):
+    for label, row in zip(labels, rows(routes), strict=True):
         problems += check_enum([(label, row.kind)], "kind", ROUTE_KINDS, source)
         problems += check_enum([(label, row.corridor)], "corridor", CORRIDORS, source)
         problems += check_geometry(source, label, row.geometry, ("LineString",))

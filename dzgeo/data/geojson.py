@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from geopandas.array import from_shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
@@ -30,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dzgeo.data._validate import WHOLE_FILE, file_error, require_file
 from dzgeo.errors import DataValidationError, Problem
+from dzgeo.frames import records
 from dzgeo.settings import STORAGE_CRS
 
 #: 6 decimal places of a degree ≈ 0.1 m: finer than any source we hold.
@@ -95,8 +97,7 @@ def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, *, precision: int =
         )  # fmt: skip
     columns = [c for c in frame.columns if c != frame.geometry.name]
     properties = [
-        {key: _clean(val) for key, val in record.items()}
-        for record in frame[columns].to_dict("records")
+        {key: _clean(val) for key, val in record.items()} for record in records(frame[columns])
     ]
     path = Path(path)
     text = feature_collection_text(properties, list(frame.geometry.values), precision=precision)
@@ -224,7 +225,7 @@ def parse_features(
         geoms.append(geom)
     frame = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=list(fields), dtype=object),
-        geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS),
+        geometry=gpd.GeoSeries(from_shapely(geoms), crs=STORAGE_CRS),
         crs=STORAGE_CRS,
     )
     return frame, problems

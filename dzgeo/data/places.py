@@ -27,6 +27,7 @@ from dzgeo.data.boundaries import outline_beside, read_counties, sibling
 from dzgeo.data.geojson import cell_text
 from dzgeo.data.schema import CITY_ADCODE, PLACE_FIELDS, PLACE_KINDS
 from dzgeo.errors import Problem, raise_if_problems
+from dzgeo.frames import records
 from dzgeo.settings import DEZHOU_BOUNDS, STORAGE_CRS
 from dzgeo.vocabulary import split_multi
 
@@ -62,7 +63,7 @@ def validate_places(
     """
     if missing := check_columns(places, PLACE_FIELDS, source):
         return missing
-    rows = places.to_dict("records")
+    rows = records(places)
     labels = [row_label(i, cell_text(r["name"])) for i, r in enumerate(rows, start=2)]
     problems = check_unique_ids(source, labels, "name", [cell_text(r["name"]) for r in rows])
     names = {cell_text(r["name"]) for r in rows}
@@ -213,7 +214,7 @@ def read_places(
             table, source=str(file), counties=counties, outline=outline_beside(file, outline)
         )
         raise_if_problems(problems)
-    lon = pd.to_numeric(table.get("lon"), errors="coerce")
-    lat = pd.to_numeric(table.get("lat"), errors="coerce")
+    lon = pd.to_numeric(table["lon"], errors="coerce")
+    lat = pd.to_numeric(table["lat"], errors="coerce")
     frame = table.assign(lon=lon, lat=lat)
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs=STORAGE_CRS)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from geopandas.array import from_shapely
 from shapely.geometry import MultiPoint, Point
 
 from dzgeo.data._validate import (
@@ -34,6 +35,7 @@ from dzgeo.data._validate import (
 from dzgeo.data.tabular import Table, header_problems, open_table
 from dzgeo.errors import Problem, ProblemLog, raise_if_problems, shorten
 from dzgeo.formulas import formula_cells
+from dzgeo.frames import records, rows
 from dzgeo.settings import STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
@@ -173,7 +175,8 @@ def scan_projects(path: str | Path, vocab: Vocabulary) -> ProjectScan:
     source = str(path)
     if path.suffix.lower() in (".geojson", ".json"):
         frame = _read_geojson_properties(_project_file(path))
-        columns, notes = tuple(str(c) for c in frame.columns), ()
+        columns = tuple(str(c) for c in frame.columns)
+        notes: tuple[str, ...] = ()
         chunks: Iterable[pd.DataFrame] = [frame.set_axis(range(2, len(frame) + 2))]
     else:
         table = _open_projects(path)
@@ -196,10 +199,7 @@ def scan_projects(path: str | Path, vocab: Vocabulary) -> ProjectScan:
 
 def _chunk_records(frame: pd.DataFrame) -> Records:
     blank = dict.fromkeys(COLUMNS, "")
-    return [
-        (int(row), blank | rec)
-        for row, rec in zip(frame.index, frame.to_dict("records"), strict=True)
-    ]
+    return [(int(row), blank | rec) for row, rec in zip(frame.index, records(frame), strict=True)]
 
 
 def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str, str]]:
@@ -266,7 +266,7 @@ def locate_projects(
     """
     lonlat = {
         row.name: (float(row.lon), float(row.lat))
-        for row in places.itertuples(index=False)
+        for row in rows(places)
         if str(row.lon) not in ("", "nan") and str(row.lat) not in ("", "nan")
     }
     located = canonical_places(frame, vocab)
@@ -276,4 +276,4 @@ def locate_projects(
         geometries.append(points[0] if len(points) == 1 else MultiPoint(points) if points else None)
     located["group"] = located["industry"].map(vocab.industries)
     located["located"] = ["city" if p == CITY else "place" for p in located["place"]]
-    return gpd.GeoDataFrame(located, geometry=geometries, crs=STORAGE_CRS)
+    return gpd.GeoDataFrame(located, geometry=from_shapely(geometries), crs=STORAGE_CRS)

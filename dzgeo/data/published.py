@@ -100,14 +100,14 @@ def read_layers(layers_dir: str | Path = LAYERS_DIR) -> Layers:
             "请先运行 `dzgeo build`"
         )
     build = verify(layers_dir)
-    geo = {}
+    geo: dict[str, gpd.GeoDataFrame] = {}
     for name in GEO_LAYERS:
         path = _need(layers_dir / f"{name}.geojson")
         try:
             geo[name] = gpd.read_file(path, engine="pyogrio")
         except Exception as exc:  # pyogrio raises its own family; the folder is damaged
             raise _damaged(path, exc) from exc
-    tables = {}
+    tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         path = layers_dir / f"{name}.csv"
         try:
@@ -118,7 +118,22 @@ def read_layers(layers_dir: str | Path = LAYERS_DIR) -> Layers:
         vocab = build_vocabulary(tables["industries"], tables["subfields"], tables["places"])
     except (KeyError, ValueError, TypeError) as exc:
         raise _damaged(layers_dir, exc) from exc
-    return Layers(**geo, **tables, vocab=vocab, build=build)
+    return Layers(
+        city=geo["city"],
+        counties=geo["counties"],
+        counties_web=geo["counties_web"],
+        zones=geo["zones"],
+        corridors=geo["corridors"],
+        routes=geo["routes"],
+        projects=geo["projects"],
+        industries=tables["industries"],
+        subfields=tables["subfields"],
+        places=tables["places"],
+        priorities=tables["priorities"],
+        indicators=tables["indicators"],
+        vocab=vocab,
+        build=build,
+    )
 
 
 def _damaged(path: Path, exc: BaseException) -> DataValidationError:

@@ -149,7 +149,7 @@ class Table:
             start = 2
             try:
                 for chunk in reader:
-                    chunk.index = range(start, start + len(chunk))
+                    chunk.index = pd.RangeIndex(start, start + len(chunk))
                     start += len(chunk)
                     yield chunk
             except pd.errors.ParserError as exc:

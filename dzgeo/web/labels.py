@@ -14,10 +14,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import LineString, MultiLineString
 
 from dzgeo.crs import wgs84_to_gcj02
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
+from dzgeo.frames import records
 from dzgeo.vocabulary import split_multi
 from dzgeo.web.overlays import shifted
 from dzgeo.web.popups import cell_text, esc
@@ -57,7 +59,9 @@ def place_points(layers: Layers, basemap: str) -> np.ndarray:
     return np.vstack([xy, xy - [0.0, LABEL_DROP_DEG]])
 
 
-def _label_spot(line: shapely.Geometry, obstacles: np.ndarray) -> shapely.Point | None:
+def _label_spot(
+    line: LineString | MultiLineString | None, obstacles: np.ndarray
+) -> shapely.Point | None:
     """The point along ``line`` (10–90 %) farthest from every obstacle point."""
     if line is None or line.is_empty:
         return None
@@ -72,7 +76,7 @@ def _label_spot(line: shapely.Geometry, obstacles: np.ndarray) -> shapely.Point 
 def route_labels(routes: gpd.GeoDataFrame, obstacles: np.ndarray) -> list[list[Any]]:
     """One label per route, each kept off the ``obstacles`` and the labels before it."""
     labels = []
-    for row in routes.to_dict("records"):
+    for row in records(routes):
         point = _label_spot(row["geometry"], obstacles)
         if point is not None:
             obstacles = np.vstack([obstacles, [[point.x, point.y]]])
@@ -97,7 +101,7 @@ def zone_labels(zones: gpd.GeoDataFrame) -> list[list[Any]]:
             f"<b>{esc(_short_zone(row))}</b><small>{esc(row.get('role'))}</small>",
             "dz-label-zone",
         ]
-        for row, pt in zip(zones.to_dict("records"), points, strict=True)
+        for row, pt in zip(records(zones), points, strict=True)
     ]
 
 
@@ -117,10 +121,12 @@ def county_labels(
     that point lies inside the county, else at the county's label point."""
     lat, lon = label_point(counties)
     places = layers.places.set_index("name")
-    seat_lon = pd.to_numeric(counties["name"].map(places["lon"]), errors="coerce")
-    seat_lat = pd.to_numeric(counties["name"].map(places["lat"]), errors="coerce")
-    seat_lon = seat_lon.to_numpy(dtype=float, copy=True)
-    seat_lat = seat_lat.to_numpy(dtype=float, copy=True)
+    seat_lon = pd.to_numeric(counties["name"].map(places["lon"]), errors="coerce").to_numpy(
+        dtype=float, copy=True
+    )
+    seat_lat = pd.to_numeric(counties["name"].map(places["lat"]), errors="coerce").to_numpy(
+        dtype=float, copy=True
+    )
     known = np.isfinite(seat_lon) & np.isfinite(seat_lat)
     if state.basemap == "amap" and known.any():
         seat_lon[known], seat_lat[known] = wgs84_to_gcj02(seat_lon[known], seat_lat[known])

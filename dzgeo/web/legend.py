@@ -13,6 +13,7 @@ import pandas as pd
 from dzgeo import symbology
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
+from dzgeo.frames import records
 from dzgeo.symbology import LegendEntry
 from dzgeo.tables import industry_counts
 from dzgeo.vocabulary import split_multi
@@ -39,9 +40,9 @@ def legend_entries(
     return [
         *counties,
         *symbology.boundary_entries(),
-        *symbology.band_entries(layers.corridors.to_dict("records")),
-        *symbology.route_entries(layers.routes.to_dict("records"), corridor_names),
-        *symbology.zone_entries(layers.zones.to_dict("records")),
+        *symbology.band_entries(records(layers.corridors)),
+        *symbology.route_entries(records(layers.routes), corridor_names),
+        *symbology.zone_entries(records(layers.zones)),
         *symbology.industry_entries(layers.vocab.industries, counts),
     ]
 

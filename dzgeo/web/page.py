@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from dzgeo.settings import STATIC_DIR
@@ -90,10 +90,12 @@ class DzCall(MacroElement):
         self.payload = part.payload
         self.options = part.options
 
-    def render(self, **kwargs: Any) -> None:
+    # branca types Element.render as returning the HTML; MacroElement (our base) renders
+    # into the root figure and returns nothing, and so does this.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the script to the figure without compiling it (see :class:`RawElement`)."""
         script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
+        root_figure(self).script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
 
 
 class DzSetup(MacroElement):
@@ -181,10 +183,18 @@ def render_html(parts: MapParts, *, title: str = "") -> str:
     for group in parts.overlays:
         fmap.add_child(group)
     fmap.add_child(parts.control)
-    figure = fmap.get_root()
+    figure = root_figure(fmap)
     if title:
         figure.title = html.escape(title)
     return normalise_ids(figure.render())
+
+
+def root_figure(element: Element) -> Figure:
+    """The branca Figure a map element renders into (its header, body and script)."""
+    root = element.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"{element.get_name()} is not on a folium figure")
+    return root
 
 
 def normalise_ids(text: str) -> str:

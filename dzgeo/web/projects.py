@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from dzgeo import style, symbology
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
@@ -31,7 +32,7 @@ PACK_THRESHOLD = 200_000
 COORD_STEP = 1e-5
 
 
-def city_anchor(outline: shapely.Geometry) -> tuple[float, float]:
+def city_anchor(outline: BaseGeometry) -> tuple[float, float]:
     """Where projects without a stated place are drawn: (lon, lat) just outside the city.
 
     The plan names no place for them, so they are not piled on the city's

@@ -102,12 +102,12 @@ def _marker_svg(symbol: MarkerSymbol) -> str:
         pts = f"{cx:g},{cy - r:g} {cx + r:g},{cy:g} {cx:g},{cy + r:g} {cx - r:g},{cy:g}"
         return f'<polygon points="{pts}" {paint}/>'
     # a five-pointed star
-    pts = []
+    star = []
     for i in range(10):
         rad = r if i % 2 == 0 else r * 0.45
         angle = math.pi / 2 + i * math.pi / 5
-        pts.append(f"{cx + rad * math.cos(angle):.2f},{cy - rad * math.sin(angle):.2f}")
-    return f'<polygon points="{" ".join(pts)}" {paint}/>'
+        star.append(f"{cx + rad * math.cos(angle):.2f},{cy - rad * math.sin(angle):.2f}")
+    return f'<polygon points="{" ".join(star)}" {paint}/>'
 
 
 def swatch(symbol: Symbol | None) -> str:

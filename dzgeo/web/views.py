@@ -40,6 +40,7 @@ import shapely
 from dzgeo import __version__, style, symbology
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState, apply_filter
+from dzgeo.frames import records
 from dzgeo.settings import PLAN_TITLE
 from dzgeo.tables import county_industry_counts
 from dzgeo.vocabulary import split_multi
@@ -78,6 +79,7 @@ from dzgeo.web.page import (
     inline_assets,
     normalise_ids,
     render_html,
+    root_figure,
 )
 from dzgeo.web.popups import (
     cell_text,
@@ -194,7 +196,7 @@ def _styled(symbol: symbology.Symbol, n: int, layer: int = -1) -> list[dict[str,
 def _corridor_overlay(layers: Layers, basemap: str) -> Overlay:
     frame = shifted(layers.corridors, basemap)
     tints, outlines = [], []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         (band,) = leaflet_styles(symbology.band_symbol(cell_text(row.get("id"))))
         # the tint takes no clicks, so the counties under it keep their popups
         tints.append({"_s": {**band, "stroke": False}})
@@ -218,7 +220,7 @@ def _route_overlay(layers: Layers, basemap: str) -> Overlay:
     frame = shifted(layers.routes, basemap)
     corridor_names = dict(zip(layers.corridors["id"], layers.corridors["name"], strict=False))
     casing, lines = [], []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         symbol = symbology.route_symbol(cell_text(row.get("kind")), cell_text(row.get("corridor")))
         *under, top = leaflet_styles(symbol)
         casing.append({"_s": under[0] if under else {**top, "opacity": 0.0}})
@@ -242,7 +244,7 @@ def _route_overlay(layers: Layers, basemap: str) -> Overlay:
 
 def _zone_props(zones: gpd.GeoDataFrame, tip: Any) -> list[dict[str, Any]]:
     props = []
-    for row in zones.to_dict("records"):
+    for row in records(zones):
         geom = row.get("geometry")
         symbol = symbology.zone_symbol(
             cell_text(row.get("kind")), getattr(geom, "geom_type", "Point")
@@ -298,11 +300,11 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
         ]
         fill_name = "区县着色：轴带联动"
     props = []
-    for row, fill in zip(counties.to_dict("records"), fills, strict=True):
+    for row, fill_color in zip(records(counties), fills, strict=True):
         counts = per_county.get(cell_text(row.get("adcode")), {})
         props.append(
             {
-                "_s": leaflet_styles(symbology.county_fill_symbol(fill))[0],
+                "_s": leaflet_styles(symbology.county_fill_symbol(fill_color))[0],
                 "_t": county_tip(row, counts, state.view),
                 "_p": county_popup(row, counts, flt, list(layers.vocab.industries)),
             }
@@ -354,7 +356,7 @@ def standalone_html(layers: Layers, state: ViewState, *, today: dt.date | None =
     parts = build_map(
         base_layers(layers, state.basemap), view_layers(layers, state), assets="inline"
     )
-    root = parts.map.get_root()
+    root = root_figure(parts.map)
     root.header.add_child(RawElement(inline_assets()), name="dz_assets", index=0)
     title = f"德州市新旧动能转换重点项目地图 — {state.filter.describe()}（{state.view}视图）"
     root.html.add_child(RawElement(page_heading(state, today=today)), name="dz_head", index=0)

@@ -13,6 +13,7 @@ import pytest
 from matplotlib.text import Text
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from pyproj import Geod, Proj
 
 from dzgeo import outputs
@@ -20,6 +21,7 @@ from dzgeo.briefing import fonts
 from dzgeo.briefing import sheets as staticmap
 from dzgeo.briefing.furniture import nice_length
 from dzgeo.briefing.labels import label_boxes, overlapping_pairs
+from dzgeo.briefing.page import agg_renderer
 from dzgeo.briefing.sheets import MapFigure, build_figure, export, export_set, render
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import ExportError, FilterError
@@ -68,7 +70,11 @@ def _embedded_fonts(data: bytes) -> list[str]:
     """Names of fonts whose program is in the file (FontFile*, or Type 3 glyph procedures)."""
     reader = PdfReader(io.BytesIO(data))
     names = []
-    for font in reader.pages[0]["/Resources"]["/Font"].values():
+    resources = reader.pages[0]["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"].get_object()
+    assert isinstance(fonts, DictionaryObject)
+    for font in fonts.values():
         font = font.get_object()
         if font["/Subtype"] == "/Type3":
             if len(font["/CharProcs"]):
@@ -227,7 +233,7 @@ def test_north_arrow_points_to_true_north(layout_fig: MapFigure) -> None:
 
 
 def _check_layout(fig: MapFigure, county_names: list[str]) -> None:
-    renderer = fig.figure.canvas.get_renderer()
+    renderer = agg_renderer(fig.figure)
     boxes = label_boxes(fig.labels, renderer)
     assert len(boxes) == len(fig.labels)
     assert overlapping_pairs(boxes) == [], [

@@ -19,6 +19,7 @@ from _planparse import plan_text_or_skip
 from dzgeo import settings
 from dzgeo.data import catalog, catalog_checks, schema
 from dzgeo.errors import DataFileNotFoundError, DataValidationError, DzgeoError
+from dzgeo.frames import rows
 
 GEODATA = settings.GEODATA_DIR
 CATALOG_FILES = [*schema.FILES.values(), schema.PLACES_FILE]
@@ -46,7 +47,7 @@ def spellings() -> dict[str, str]:
     """Every spelling in places.csv (name, short, aliases) -> canonical name."""
     places = pd.read_csv(GEODATA / "places.csv", dtype=str, keep_default_na=False)
     out: dict[str, str] = {}
-    for row in places.itertuples(index=False):
+    for row in rows(places):
         for spelling in [row.name, row.short, *row.aliases.split("|")]:
             if spelling:
                 out.setdefault(spelling, row.name)
@@ -140,7 +141,9 @@ def _project_labels(projects: str) -> list[str]:
         if match := re.match(r"([^：，。]+?)：", text):
             labels.append(match[1])
         else:  # 现代物流: a long sentence ending "…，打造<label>。"
-            labels.append(re.search(r"打造([^，。]+?)。$", text.strip())[1])
+            found = re.search(r"打造([^，。]+?)。$", text.strip())
+            assert found, text
+            labels.append(found[1])
     return labels
 
 
@@ -162,6 +165,7 @@ def test_plan_text_is_present() -> None:
 
 def test_industries_are_the_plans_six_plus_six(plan: str, cat: catalog.Catalog) -> None:
     match = re.search(r"培育壮大(.+?)六大新兴产业，改造提升(.+?)六大传统产业", plan)
+    assert match, "the plan names its six emerging and six traditional industries"
     emerging, traditional = match[1].split("、"), match[2].split("、")
     assert len(emerging) == len(traditional) == 6
     industries = cat.industries
@@ -191,7 +195,9 @@ _TARGET_NUMBER = re.compile(r"(突破|达到)?\s*(\d+(?:\.\d+)?)\s*(万亿元|�
 
 def test_targets_match_the_plan(chapters: dict[str, Chapter], cat: catalog.Catalog) -> None:
     for full_name, industry in _by_full_name(cat).items():
-        sentence = re.search(r"力争到\s*2022\s*年，(.+?)。", chapters[full_name].intro)[1]
+        goal = re.search(r"力争到\s*2022\s*年，(.+?)。", chapters[full_name].intro)
+        assert goal, full_name
+        sentence = goal[1]
         expected = [
             (float(m[2]), m[3], (m[1] or "") + ("…左右" if m[4] else ""))
             for m in _TARGET_NUMBER.finditer(sentence)
@@ -249,7 +255,7 @@ def test_anchors_are_named_in_their_subfield(
 ) -> None:
     names = dict(zip(cat.industries["name"], cat.industries["full_name"], strict=True))
     anchored = cat.subfields[cat.subfields["anchors"] != ""]
-    for row in anchored.itertuples(index=False):
+    for row in rows(anchored):
         block = chapters[names[row.industry]].blocks[row.subfield]
         for anchor in row.anchors.split("|"):
             assert anchor in block, (row.subfield, anchor)
@@ -309,7 +315,7 @@ def test_priorities_match_the_plan(plan: str, cat: catalog.Catalog) -> None:
 def test_priority_mappings_cite_their_subfield(cat: catalog.Catalog) -> None:
     columns = dict(zip(cat.industries["name"], cat.industries["column"], strict=True))
     subfields = cat.subfields
-    for row in cat.priorities.itertuples(index=False):
+    for row in rows(cat.priorities):
         if row.term == row.industry:
             assert row.mapping_note == "", row
             continue
@@ -382,8 +388,8 @@ def test_indicators_match_table_1(plan: str, cat: catalog.Catalog) -> None:
 def test_indicator_values(cat: catalog.Catalog) -> None:
     row = cat.indicators.set_index(["no", "level"])
     assert row.loc[(3, ""), "target_value"] == 8.0
-    assert pd.isna(row.loc[(15, ""), "target_value"])
-    assert pd.isna(row.loc[(19, ""), "target_value"])
+    assert pd.isna(row["target_value"].loc[(15, "")])
+    assert pd.isna(row["target_value"].loc[(19, "")])
     assert row.loc[(13, "省级"), "baseline_value"] == 263.0
     assert cat.indicators["baseline_value"].notna().all()
 
@@ -535,7 +541,7 @@ def test_missing_column_and_other_problems_together(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     path = folder / "corridors.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="routes")
-    frame.loc[1, "industries"] = frame.loc[1, "industries"].replace("现代金融", "金融")
+    frame.loc[1, "industries"] = str(frame.loc[1, "industries"]).replace("现代金融", "金融")
     frame.to_csv(path, index=False)
     with pytest.raises(DataValidationError, match="缺少列 \\(missing column\\) routes") as info:
         catalog.read_corridors(folder)

@@ -21,6 +21,7 @@ from dzgeo.data.geojson import feature_collection_text
 from dzgeo.data.places import read_places
 from dzgeo.data.schema import INSIDE_MARGIN_M
 from dzgeo.errors import DataFileNotFoundError, DataValidationError
+from dzgeo.frames import rows
 from dzgeo.settings import COUNTY_ADCODES, METRIC_CRS, OFFICIAL_AREA_KM2, REPO_ROOT
 
 BUILT = ["counties.geojson", "counties_web.geojson", "city.geojson", "city_web.geojson"]
@@ -46,7 +47,7 @@ def _overlap_and_gap_km2(counties: gpd.GeoDataFrame, city: gpd.GeoDataFrame) -> 
 @pytest.mark.parametrize("web", [False, True])
 def test_counties_are_the_eleven_valid_units(web: bool, places_path: Path) -> None:
     counties = read_counties(web=web)
-    assert counties.crs.to_epsg() == 4326
+    assert counties.crs == "EPSG:4326"
     assert list(counties["adcode"]) == list(COUNTY_ADCODES)
     assert counties.geometry.is_valid.all()
     assert set(counties.geom_type) == {"MultiPolygon"}
@@ -128,11 +129,11 @@ def test_every_place_has_a_point_in_its_county() -> None:
     places = read_places()
     counties = read_counties().set_index("adcode")
     outline = read_city().geometry.iloc[0]
-    assert places.crs.to_epsg() == 4326
+    assert places.crs == "EPSG:4326"
     assert places["lon"].notna().all() and places["lat"].notna().all()
     assert (places["precision"] == "approximate").all() and (places["basis"] != "").all()
-    for row in places.itertuples():
-        area = outline if row.adcode == "371400" else counties.loc[row.adcode, "geometry"]
+    for row in rows(places):
+        area = outline if row.adcode == "371400" else counties.geometry.loc[row.adcode]
         assert area.contains(row.geometry), row.name
     zones = places.set_index("name")
     assert zones.loc["德州经济技术开发区", "adcode"] == "371402"
@@ -145,7 +146,7 @@ def test_every_place_has_a_point_in_its_county() -> None:
 def test_zones_are_valid_inside_and_explained() -> None:
     zones = read_zones()
     outline = _metric(read_city())[0].buffer(INSIDE_MARGIN_M)
-    assert zones.crs.to_epsg() == 4326
+    assert zones.crs == "EPSG:4326"
     assert zones.geometry.is_valid.all()
     assert all(outline.contains(g) for g in _metric(zones))
     assert (zones["precision"] == "approximate").all()
@@ -180,8 +181,8 @@ def test_named_platforms_parks_and_districts_are_there() -> None:
         "临邑高端石化产业园",
     ]:
         assert name in zones.index, name
-    assert zones.loc["运河经济开发区", "geometry"].geom_type == "Polygon"
-    assert zones.loc["东部城区", "geometry"].geom_type == "Polygon"
+    assert zones.geometry.loc["运河经济开发区"].geom_type == "Polygon"
+    assert zones.geometry.loc["东部城区"].geom_type == "Polygon"
     dev = zones[zones["kind"] == "dev_zone"]
     assert len(dev) == 10  # 运河 + one provincial zone for each county but 德城区 and 禹城市
     assert (zones["kind"] == "logistics_park").sum() >= 10
@@ -192,7 +193,7 @@ def test_named_platforms_parks_and_districts_are_there() -> None:
 
 def test_routes_are_valid_inside_and_explained() -> None:
     routes = read_routes().set_index("id")
-    assert routes.crs.to_epsg() == 4326
+    assert routes.crs == "EPSG:4326"
     assert set(routes.index) == {
         "g3_jingtai",
         "jinghu_hsr",
@@ -210,7 +211,7 @@ def test_routes_are_valid_inside_and_explained() -> None:
     assert all(outline.contains(g) for g in _metric(routes.reset_index()))
     assert (routes["precision"] == "approximate").all()
     assert routes["basis"].str.len().min() > 40
-    assert "德州东站" in routes.loc["jinghu_hsr", "waypoints"].split("|")
+    assert "德州东站" in str(routes.loc["jinghu_hsr", "waypoints"]).split("|")
     lengths = routes.reset_index().to_crs(METRIC_CRS).length / 1000
     assert lengths.between(60, 200).all(), list(lengths)
 
@@ -234,7 +235,9 @@ def test_feature_collection_text_is_stable_and_rfc7946() -> None:
     text = feature_collection_text([{"name": "甲"}], [cw])
     assert text == feature_collection_text([{"name": "甲"}], [cw])
     assert text.endswith("]}\n") and "甲" in text
-    shell = shapely.geometry.shape(json.loads(text)["features"][0]["geometry"]).exterior
+    polygon = shapely.geometry.shape(json.loads(text)["features"][0]["geometry"])
+    assert isinstance(polygon, shapely.Polygon)
+    shell = polygon.exterior
     assert shell.is_ccw
     with pytest.raises(ValueError, match="one of each per feature"):
         feature_collection_text([{"a": 1}], [])

@@ -162,7 +162,7 @@ def test_chunks_stream_with_file_rows(tmp_path: Path) -> None:
 
 def _workbook(path: Path, sheets: dict[str, list[tuple]]) -> Path:
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:

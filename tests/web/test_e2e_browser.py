@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, Dialog, Frame, Page, Playwright, Route, sync_playwright
 
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, ViewState
@@ -158,7 +158,12 @@ def offline(browser: Browser) -> Iterator[Offline]:
     context.route("**/*", route)
     page = context.new_page()
     state = Offline(page, blocked, [], [])
-    page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        state.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.on("pageerror", lambda e: state.errors.append(str(e)))
     yield state
     context.close()

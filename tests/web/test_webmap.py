@@ -244,7 +244,9 @@ def test_county_popups_tell_priorities_core_areas_and_projects(layers):
     assert len(fills["props"]) == len(layers.counties_web)
     by_name = {}
     for props in fills["props"]:
-        title = re.search(r"<h4>(.*?)</h4>", props["_p"]).group(1)
+        found = re.search(r"<h4>(.*?)</h4>", props["_p"])
+        assert found, props["_p"]
+        title = found.group(1)
         by_name[title] = props["_p"]
     assert set(by_name) == set(layers.counties_web["name"])
     ningjin = by_name["宁津县"]
