@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -113,9 +114,21 @@ def view_update(view: ViewLayers, *, ask: str | None = None) -> str:
     return f'{{"token":{script_json(view.token)},"groups":[{",".join(groups)}]{ask_json}}}'
 
 
+def packed_update(update: str) -> str:
+    """``update`` as ``{token, ask, packed}``: its JSON zlib-packed in base64 (popups
+    and legend HTML pack 4–5×), token and ask left readable."""
+    data = json.loads(update)
+    packed = base64.b64encode(zlib.compress(update.encode("utf-8"), 6)).decode("ascii")
+    outer = {"token": data["token"], "packed": packed}
+    if data.get("ask"):
+        outer["ask"] = data["ask"]
+    return script_json(outer)
+
+
 def bridge_script(update: str) -> str:
-    """A ``<script>`` for the app page: keep ``update`` for the map and hand it over
-    when the map is there (otherwise the map takes it when it has loaded)."""
+    """A ``<script>`` for the app page: keep ``update`` (packed) for the map and hand
+    it over when the map is there (otherwise the map takes it when it has loaded)."""
+    update = packed_update(update)
     return (
         "<script>(function (u) {\n"
         "  window.dzPendingView = u;\n"

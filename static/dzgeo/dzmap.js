@@ -162,7 +162,8 @@
   };
 
   /** Apply a view update from the app (dzgeo.web.live.view_update): per overlay group
-   * its new name and parts; the project layer keeps its data and takes the new mask.
+   * its new name and parts (``packed``: zlib JSON in base64, token and ask outside); the
+   * project layer keeps its data and takes the new mask.
    * Returns false while the map is not there yet (it pulls the update when loaded). */
   dz.view = function (u) {
     var proj = dz.lastProjects;
@@ -170,9 +171,10 @@
     if (!u || !map || !proj || !proj._map || !window.feature_group) return false;
     if (u.token !== dz.viewToken) {
       var t0 = performance.now();
-      var groups = window.feature_group.slice(-u.groups.length);
+      var body = u.packed ? dz.unpack({ packed: u.packed }) : u;
+      var groups = window.feature_group.slice(-body.groups.length);
       var names = [];
-      u.groups.forEach(function (g, k) {
+      body.groups.forEach(function (g, k) {
         var group = groups[k];
         group.eachLayer(function (layer) {
           if (layer._dzKind !== "projects") group.removeLayer(layer);

@@ -118,3 +118,13 @@ def test_year_slider_stages_travel_with_the_mask(layers):
     update = json.loads(live.view_update(view))
     options = next(p[2] for g in update["groups"] for p in g["parts"] if p[0] == "projects")
     assert options["yr"] == 2020 and len(base64.b64decode(options["stage"])) == len(codes)
+
+
+def test_packed_update_round_trips_and_keeps_token_and_ask_readable(layers):
+    import zlib
+
+    text = live.view_update(live_view(layers, ViewState(view="项目")), ask="f00d")
+    outer = json.loads(live.packed_update(text))
+    assert outer["token"] == json.loads(text)["token"] and outer["ask"] == "f00d"
+    assert zlib.decompress(base64.b64decode(outer["packed"])).decode("utf-8") == text
+    assert len(live.packed_update(text)) < len(text.encode()) / 3
