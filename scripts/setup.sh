@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what dzgeo needs on a fresh Debian machine.
 #   bash scripts/setup.sh         the app and the CLI (Python packages, a CJK font)
-#   bash scripts/setup.sh --dev   also the test tools: chromium, poppler-utils, pytest, ruff …,
+#   bash scripts/setup.sh --dev   also the test tools: chromium, poppler-utils, nginx, pytest, ruff …,
 #                                 and PostgreSQL + PostGIS for the ledger store tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 debs=(fonts-noto-cjk fonts-wqy-zenhei)
 extras=""
 if [[ "${1:-}" == "--dev" ]]; then
-  debs+=(chromium poppler-utils postgresql postgresql-postgis)
+  debs+=(chromium poppler-utils postgresql postgresql-postgis nginx curl)
   extras="[dev]"
 fi
 

@@ -1,0 +1,178 @@
+"""scripts/serve.sh: two app replicas behind nginx, driven through it.
+
+Sticky sessions (the dzroute cookie always reaches the same replica, and sessions spread
+over both), static files from nginx with caching, protocol-level sessions on both
+replicas running filter changes, and one real Chromium page drawing the map and
+following a filter change through the proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _stclient import Session
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (``route``: the dzroute cookie set, if any) and body."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            status, message, body = reply.status, reply.headers, reply.read()
+    except urllib.error.HTTPError as err:
+        status, message, body = err.code, err.headers, b""
+    headers = dict(message)
+    routes = [c.split(";", 1)[0] for c in message.get_all("Set-Cookie") or []]
+    headers["route"] = next((c for c in routes if c.startswith("dzroute=")), "")
+    return status, headers, body
+
+
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[str]:
+    """``serve.sh --replicas 2`` on a free port; yields the nginx URL."""
+    if shutil.which("nginx") is None:
+        pytest.fail("nginx not found: scripts/setup.sh --dev installs Debian's nginx")
+    port = free_port()
+    proc = subprocess.Popen(
+        ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port), "--host",
+         "127.0.0.1"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while get_ok(f"{url}/_stcore/health") is False:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
+                pytest.fail(f"serve.sh did not come up:\n{out}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def get_ok(url: str) -> bool:
+    try:
+        return get(url)[0] == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def test_cookie_keeps_a_browser_on_one_replica_and_spreads_browsers(proxy):
+    seen: dict[str, str] = {}
+    for _ in range(16):
+        status, headers, _ = get(f"{proxy}/_stcore/health")
+        assert status == 200
+        cookie = headers["route"]
+        assert re.fullmatch(r"dzroute=[0-9a-f]{32}", cookie)
+        seen[cookie] = headers["X-Dzgeo-Replica"]
+    assert len(set(seen.values())) == 2, "16 browsers all went to one replica"
+    for cookie, replica in list(seen.items())[:6]:
+        for _ in range(3):
+            status, headers, _ = get(f"{proxy}/_stcore/health", cookie)
+            assert headers["X-Dzgeo-Replica"] == replica
+            assert headers["route"] == ""  # the cookie is set once
+
+
+def test_static_files_come_from_nginx_with_caching(proxy):
+    status, _, page = get(f"{proxy}/")
+    assert status == 200
+    bundle = re.search(rb'src="\./(static/js/[^"]+\.js)"', page)
+    assert bundle is not None
+    status, headers, _ = get(f"{proxy}/{bundle.group(1).decode()}")
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert not headers.get("X-Dzgeo-Replica")  # no replica was asked
+    status, headers, _ = get(f"{proxy}/app/static/vendor/leaflet-1.9.4/leaflet.js")
+    assert status == 200 and "max-age=86400" in headers["Cache-Control"]
+    status, headers, body = get(f"{proxy}/app/static/dzgeo/dzmap.js")
+    assert status == 200 and headers["Cache-Control"] == "no-cache" and headers["ETag"]
+    assert b"dz.view" in body
+
+
+def test_sessions_on_both_replicas_follow_their_filters(proxy):
+    cookies: dict[str, str] = {}
+    while len(set(cookies.values())) < 2 or len(cookies) < 4:
+        headers = get(f"{proxy}/_stcore/health")[1]
+        cookies[headers["route"]] = headers["X-Dzgeo-Replica"]
+    picks = ["新能源", "高端装备", "文化旅游", "现代物流"]
+
+    async def planner(cookie: str, industry: str) -> tuple[str, str]:
+        session = Session(proxy, cookies=cookie)
+        await session.open()
+        before = next(t for t in session.texts if "符合条件的重点项目" in t)
+        session.choose("产业", [industry])
+        await session.rerun()
+        after = next(t for t in session.texts if "符合条件的重点项目" in t)
+        await session.close()
+        return before, after
+
+    async def everyone():
+        return await asyncio.gather(
+            *(planner(c, picks[k % 4]) for k, c in enumerate(list(cookies)[:6]))
+        )
+
+    for k, (before, after) in enumerate(asyncio.run(everyone())):
+        assert "全部重点支持项目" in before
+        assert f"产业：{picks[k % 4]}" in after
+
+
+def test_a_browser_draws_the_map_through_nginx(proxy):
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1440, "height": 1100})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(proxy)
+        page.wait_for_selector(MAP_IFRAME, timeout=60_000)
+        frame = page.query_selector(MAP_IFRAME).content_frame()
+        frame.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=60_000)
+        total = frame.evaluate("window.dzReady.projects")
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+            has=page.get_by_text("产业", exact=True)
+        )
+        box.locator("input").click()
+        page.keyboard.type("新能源")
+        page.get_by_role("option", name="新能源").first.click()
+        page.keyboard.press("Escape")
+        frame.wait_for_function(
+            "(n) => window.dzReady && window.dzReady.projects < n", arg=total, timeout=60_000
+        )
+        assert 0 < frame.evaluate("window.dzReady.projects") < total
+        assert errors == []
+        browser.close()
