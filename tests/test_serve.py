@@ -159,7 +159,9 @@ def test_a_browser_draws_the_map_through_nginx(proxy):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(proxy)
         page.wait_for_selector(MAP_IFRAME, timeout=60_000)
-        frame = page.query_selector(MAP_IFRAME).content_frame()
+        handle = page.query_selector(MAP_IFRAME)
+        frame = handle.content_frame() if handle else None
+        assert frame is not None
         frame.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=60_000)
         total = frame.evaluate("window.dzReady.projects")
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
