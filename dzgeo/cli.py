@@ -44,8 +44,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from dzgeo.data.published import read_layers
     from dzgeo.errors import capped_lines, shorten
 
-    vocab = read_layers(args.layers).vocab
-    scan = scan_projects(args.path, vocab)
+    layers = read_layers(args.layers)
+    scan = scan_projects(args.path, layers.vocab, outline=layers.city.geometry.union_all())
     for note in scan.notes:
         print(f"注意 (note): {note}")
     if found := scan.formula_like:

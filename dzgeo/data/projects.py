@@ -7,7 +7,6 @@ Reading never changes the file; a failed check leaves everything as it was.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 from geopandas.array import from_shapely
 from shapely.geometry import MultiPoint, Point
+from shapely.geometry.base import BaseGeometry
 
 from dzgeo.data._validate import (
     Records,
@@ -32,6 +32,7 @@ from dzgeo.data._validate import (
     require_file,
     where,
 )
+from dzgeo.data.geojson_input import GeoJSONRead, column_names, read_features
 from dzgeo.data.tabular import Table, header_problems, open_table
 from dzgeo.errors import Problem, ProblemLog, raise_if_problems, shorten
 from dzgeo.formulas import formula_cells
@@ -74,7 +75,9 @@ def read_projects(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        frame = _read_geojson_properties(_project_file(path))
+        frame, read = _read_geojson_properties(_project_file(path))
+        if structural := [p for p in read.problems if "geometry" not in p.where]:
+            raise_if_problems(structural)
     else:
         frame = _open_projects(path).frame()
     return _complete(frame)
@@ -104,12 +107,15 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
 
 
-def _read_geojson_properties(path: Path) -> pd.DataFrame:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("type") != "FeatureCollection":
-        raise ValueError("不是 GeoJSON FeatureCollection")
-    rows = [feature.get("properties") or {} for feature in data.get("features", [])]
-    return pd.DataFrame(rows, dtype=object).astype(str).replace({"None": "", "nan": ""})
+def _read_geojson_properties(
+    path: Path, outline: BaseGeometry | None = None
+) -> tuple[pd.DataFrame, GeoJSONRead]:
+    """The features' properties as text (one row per feature) and the structure and
+    geometry problems found (:mod:`dzgeo.data.geojson_input`)."""
+    read = read_features(path, outline=outline)
+    rows = [row if row else {} for row in read.rows]
+    frame = pd.DataFrame(rows, columns=column_names(rows), dtype=object)
+    return frame.fillna(""), read
 
 
 def validate_projects(frame: pd.DataFrame, vocab: Vocabulary, *, source: str) -> list[Problem]:
@@ -165,7 +171,9 @@ class ProjectScan:
     formula_like: ProblemLog = field(default_factory=ProblemLog)
 
 
-def scan_projects(path: str | Path, vocab: Vocabulary) -> ProjectScan:
+def scan_projects(
+    path: str | Path, vocab: Vocabulary, *, outline: BaseGeometry | None = None
+) -> ProjectScan:
     """Check a project file of any size, chunk by chunk, holding no more than a chunk.
 
     Raises one :class:`DataValidationError` listing the first problems of each kind and
@@ -174,14 +182,19 @@ def scan_projects(path: str | Path, vocab: Vocabulary) -> ProjectScan:
     path = Path(path)
     source = str(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        frame = _read_geojson_properties(_project_file(path))
+        frame, read = _read_geojson_properties(_project_file(path), outline)
         columns = tuple(str(c) for c in frame.columns)
-        notes: tuple[str, ...] = ()
+        notes: tuple[str, ...] = tuple(read.notes)
         chunks: Iterable[pd.DataFrame] = [frame.set_axis(range(2, len(frame) + 2))]
+        if any("geometry" not in p.where for p in read.problems):
+            raise_if_problems(read.problems)  # no features to check the rows of
+        geometry_problems = read.problems
     else:
         table = _open_projects(path)
         columns, notes, chunks = table.columns, tuple(table.notes), table.chunks()
+        geometry_problems = []
     log_ = ProblemLog()
+    log_.extend(geometry_problems)
     log_.extend(header_problems(columns, COLUMNS, source, required=REQUIRED))
     if any(c not in columns for c in REQUIRED):
         log_.raise_if_any()
@@ -238,9 +251,14 @@ def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str
 
 
 def check_projects(path: str | Path, vocab: Vocabulary) -> pd.DataFrame:
-    """Read and validate a project file; raise one error listing every problem."""
+    """Read and validate a project file; raise one error listing every problem
+    (for a GeoJSON also its structure and geometry)."""
+    path = Path(path)
     frame = read_projects(path)
-    raise_if_problems(validate_projects(frame, vocab, source=str(path)))
+    problems = validate_projects(frame, vocab, source=str(path))
+    if path.suffix.lower() in (".geojson", ".json"):
+        problems = _read_geojson_properties(path)[1].problems + problems
+    raise_if_problems(problems)
     return frame
 
 
