@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from dzgeo.filters import (
 )
 from dzgeo.ledger.store import open_store
 from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
+from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
 from dzgeo.settings import LAYERS_DIR, ledger_store
 from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live
@@ -63,6 +63,8 @@ WIDGETS = {  # URL key -> widget key
 }
 
 log = logging.getLogger("dzgeo.app")
+#: The parameter that stands for a query string Streamlit dropped whole.
+DROPPED_QUERY = "_dz_dropped"
 
 
 @st.cache_resource(show_spinner="读取图层…")
@@ -178,7 +180,14 @@ def init_from_url(layers: Layers) -> None:
     if "dz_initial" in st.session_state:
         return
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    dropped = raw.pop(DROPPED_QUERY, None)
     state, notices = parse_view_state(raw, layers.vocab)
+    if dropped:
+        notices.insert(
+            0,
+            f"网址参数过多或过长（{dropped[0]} 个字符，超过 1,000 个参数或 512 KB），已全部忽略，"
+            "显示默认视图",
+        )
     set_widgets(state)
     st.session_state.w_tianditu = os.environ.get("DZGEO_TIANDITU_KEY", "")
     st.session_state.dz_initial = state
@@ -231,8 +240,8 @@ def sidebar(layers: Layers) -> None:
     cols = sb.columns(2)
     cols[0].text_input("开工年份", key="w_start", placeholder="如 2019-2021", max_chars=20)
     cols[1].text_input("总投资（亿元）", key="w_invest", placeholder="如 1-10", max_chars=30)
-    for notice in st.session_state.get("dz_range_notices", []):
-        sb.warning(notice)
+    for notice in capped_notices(st.session_state.get("dz_range_notices", [])):
+        sb.warning(markdown_literal(notice))
     sb.toggle("按年份查看", key="w_year_on", help="只显示该年已开工的项目；已竣工的加深色外圈")
     if st.session_state.get("w_year_on"):
         sb.slider("年份", FIRST_YEAR, last_year(), key="w_year")
@@ -256,9 +265,26 @@ def sync_url(state: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def md_escape(text: str) -> str:
-    """``text`` with Markdown's special characters escaped, to show it literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$&])", r"\\\1", text)
+def notice_dropped_query_strings() -> None:
+    """Make Streamlit say when it drops a whole query string (over 1,000 parameters or
+    512 KiB): it then passes a marker parameter instead of nothing, and the page says so.
+
+    Installed when this script first runs, so it covers every session after the first.
+    """
+    from streamlit.runtime import app_session
+    from streamlit.runtime.state import query_params
+
+    for module in (app_session, query_params):
+        original = module.sanitize_query_string
+        if getattr(original, "dz_marks_drops", False):
+            continue
+
+        def sanitize(query_string: str, original=original) -> str:  # type: ignore[no-untyped-def]
+            kept = original(query_string)
+            return kept if kept or not query_string else f"{DROPPED_QUERY}={len(query_string)}"
+
+        sanitize.dz_marks_drops = True  # type: ignore[attr-defined]
+        module.sanitize_query_string = sanitize
 
 
 def count_line(counts: dict[str, int], groups: dict[str, str]) -> str:
@@ -427,7 +453,7 @@ def page() -> None:
         version = ledger_view.current_version(store)
         layers = load_current(plan, layers_dir, store, version)
     except DzgeoError as exc:
-        st.error(str(exc))
+        st.error(markdown_lines(exc))
         st.stop()
     path = f"{layers_dir}#{store}#v{version}"  # the cache key of everything drawn below
     init_from_url(layers)
@@ -437,8 +463,8 @@ def page() -> None:
     st.title(TITLE)
     st.caption(SUBTITLE)
     if state == st.session_state.dz_initial:
-        for notice in st.session_state.dz_notices:
-            st.warning(f"网址参数：{notice}")
+        for notice in capped_notices(st.session_state.dz_notices):
+            st.warning(markdown_literal(f"网址参数：{notice}"))
     if state.basemap == "tianditu" and not key.strip():
         st.warning(
             "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。当前不显示底图。"
@@ -449,7 +475,7 @@ def page() -> None:
     progress = tables.progress_totals(projects, layers.vocab, year=state.filter.year)[""]
     year = f"（{state.filter.year} 年）" if state.filter.year is not None else ""
     st.markdown(
-        f"**{md_escape(state.filter.describe())}** — 符合条件的重点项目 "
+        f"**{markdown_literal(state.filter.describe())}** — 符合条件的重点项目 "
         f"**{len(projects)}** 个（全部 {len(layers.projects)} 个，台账第 {version} 版）"
         f"：{tables.progress_line(progress)}{year}  \n"
         + count_line(counts, layers.vocab.industries)
@@ -484,4 +510,5 @@ def page() -> None:
     sidebar(layers)
 
 
+notice_dropped_query_strings()
 main()
