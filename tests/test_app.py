@@ -113,7 +113,7 @@ def test_search_text_is_shown_literally():
     at = run({"q": "[点我](javascript:alert(1)) **粗**"})
     assert not at.exception
     line = summary(at)
-    assert "\\[点我\\]\\(javascript:alert\\(1\\)\\)" in line
+    assert "\\[点我\\]\\(javascript\\:alert\\(1\\)\\)" in line  # every punctuation escaped
     assert "\\*\\*粗\\*\\*" in line
 
 
