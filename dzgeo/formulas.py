@@ -36,6 +36,7 @@ __all__ = [
 
 #: Leading characters that make a spreadsheet treat a cell as a formula (OWASP).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset(TRIGGERS)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -64,8 +65,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as a neutralised CSV, UTF-8 with BOM so that Excel opens Chinese text."""
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """``frame`` as a neutralised CSV, UTF-8 with BOM so that Excel opens Chinese text.
+
+    Lines end in CRLF, so a cell holding a lone CR is quoted too (not a broken row).
+    """
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def write_text_cells(worksheet: Any) -> None:
@@ -121,5 +126,5 @@ def formula_cells(
         )
         for row, record in rows
         for column, value in record.items()
-        if (not wanted or column in wanted) and is_formula_like(value)
+        if value[:1] in _FIRST and (not wanted or column in wanted) and is_formula_like(value)
     ]

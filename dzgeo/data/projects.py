@@ -36,7 +36,7 @@ from dzgeo.data.geojson_input import GeoJSONRead, column_names, read_features
 from dzgeo.data.tabular import Table, header_problems, open_table
 from dzgeo.errors import Problem, ProblemLog, raise_if_problems, shorten
 from dzgeo.formulas import formula_cells
-from dzgeo.frames import records, rows
+from dzgeo.frames import rows
 from dzgeo.settings import STORAGE_CRS
 from dzgeo.vocabulary import Vocabulary, split_multi
 
@@ -202,7 +202,7 @@ def scan_projects(
     formula_like = ProblemLog()
     count = 0
     for chunk in chunks:
-        rows = _chunk_records(_complete(chunk))
+        rows = _chunk_records(chunk)
         count += len(rows)
         log_.extend(_records_problems(rows, vocab, source, first_ids))
         formula_like.extend(formula_cells(rows, source))
@@ -211,8 +211,27 @@ def scan_projects(
 
 
 def _chunk_records(frame: pd.DataFrame) -> Records:
+    """The rows of a chunk as records of stripped text (column lists: no per-cell pandas)."""
+    columns = [str(c).strip() for c in frame.columns]
     blank = dict.fromkeys(COLUMNS, "")
-    return [(int(row), blank | rec) for row, rec in zip(frame.index, records(frame), strict=True)]
+    lists = [frame[c].tolist() for c in frame.columns]
+    return [
+        (
+            int(row),
+            blank
+            | {
+                c: v.strip() if isinstance(v, str) else _cell(v)
+                for c, v in zip(columns, values, strict=True)
+            },
+        )
+        for row, values in zip(frame.index.tolist(), zip(*lists, strict=True), strict=True)
+    ]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    return "" if value is None or value != value else str(value).strip()
 
 
 def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str, str]]:
