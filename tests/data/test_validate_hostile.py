@@ -91,8 +91,10 @@ def test_random_bytes_name_the_row_and_the_fix(tmp_path, rows, capsys):
 
 def test_data_on_a_second_sheet_with_formula_cells(tmp_path, rows, capsys):
     book = openpyxl.Workbook()
-    book.active.title = "说明"
-    book.active.append(["本表由规划科填写"])
+    about = book.active
+    assert about is not None
+    about.title = "说明"
+    about.append(["本表由规划科填写"])
     sheet = book.create_sheet("项目")
     sheet.append(list(COLUMNS))
     for row in rows:
