@@ -26,6 +26,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dzgeo import downloads, ledger_view, tables
+from dzgeo.counting import COUNT_RULE
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
@@ -124,12 +125,19 @@ def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, p
     """The tables shown for ``flt``: projects, 表1 and the 12 industries."""
     projects = cached_projects(_layers, path, flt)
     return {
-        "projects": tables.compact(tables.project_table(projects)),
+        "projects": tables.compact(tables.project_table(projects, county_names(_layers))),
+        "counties": tables.county_table(projects, _layers.counties),
         "indicators": tables.indicator_panel(_layers.indicators),
         "industries": tables.industry_panel(
             _layers.industries, projects, _layers.vocab, year=flt.year
         ),
     }
+
+
+def county_names(layers: Layers) -> dict[str, str]:
+    """adcode -> county name."""
+    counties = layers.counties
+    return dict(zip(counties["adcode"].astype(str), counties["name"].astype(str), strict=True))
 
 
 def widget_query() -> dict[str, list[str] | str]:
@@ -356,7 +364,7 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
 
 def panels(shown: dict[str, pd.DataFrame]) -> None:
     """表1 and the 12 industries."""
-    tab1, tab2, tab3 = st.tabs(["表1 主要指标", "十二大产业", "说明"])
+    tab1, tab2, tab4, tab3 = st.tabs(["表1 主要指标", "十二大产业", "各县市区项目数", "说明"])
     with tab1:
         st.caption(
             "2017 年基期与 2022 年目标（规划第二章第二节表1）；“变化”：百分比指标为两者之差"
@@ -366,13 +374,16 @@ def panels(shown: dict[str, pd.DataFrame]) -> None:
     with tab2:
         st.caption("各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）")
         st.dataframe(shown["industries"], hide_index=True, height=_height(shown["industries"]))
+    with tab4:
+        st.caption(COUNT_RULE)
+        st.dataframe(shown["counties"], hide_index=True, height=_height(shown["counties"]))
     with tab3:
         st.markdown(
             "- **布局**视图按轴带联动给区县着色：蓝为新兴产业集聚轴，橙为传统产业升级带，"
             "紫为两者交汇的中心城区；区县名下是该地多点突破的重点产业。\n"
             "- **项目**视图按符合筛选的重点项目数给区县着色。\n"
-            "- 项目点位是所在地（区县、园区）的代表点，不是项目选址；一个项目涉及多地时"
-            "只画在第一个地点，弹窗中列出其余地点。\n"
+            "- 项目点位是所在地（区县、园区）的代表点，不是项目选址；一个项目涉及几个县市区，"
+            "就在每个县市区各画一个点、各计 1 个，聚合圈与全市合计只计 1 次。\n"
             "- 轴带走廊、干线与园区范围为示意，非测绘成果。\n"
             "- 无底图时不需联网；高德底图为 GCJ-02 坐标，叠加图层随之偏移。"
         )
@@ -489,6 +500,7 @@ def page() -> None:
 
     shown = cached_tables(layers, path, state.filter)
     st.subheader("重点项目")
+    st.caption(COUNT_RULE)
     if len(projects):
         # paged past 1,000 rows: the browser fetches further rows as it scrolls
         st.dataframe(shown["projects"], hide_index=True, lazy=True)

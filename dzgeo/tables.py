@@ -7,12 +7,13 @@ Pure functions of the published layers and a filtered project frame (from
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
 
+from dzgeo.counting import CITY_LEVEL, county_counts, n_city_level, project_counties
 from dzgeo.frames import records
 from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
@@ -54,8 +55,18 @@ def text_col(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna("").astype(str)
 
 
-def project_table(projects: pd.DataFrame) -> pd.DataFrame:
-    """The filtered projects for display: Chinese headers, places joined with 、."""
+#: Header of the column naming the counties a project counts in.
+COUNTED_IN = "计入县市区"
+
+
+def project_table(
+    projects: pd.DataFrame, county_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The filtered projects for display: Chinese headers, places joined with 、.
+
+    With ``county_names`` (adcode -> name), a :data:`COUNTED_IN` column names the
+    counties each project counts in (:mod:`dzgeo.counting`), or says it is city-level.
+    """
     out = pd.DataFrame(index=projects.index)
     for column, header in DISPLAY_COLUMNS.items():
         values = text_col(projects, column)
@@ -64,6 +75,11 @@ def project_table(projects: pd.DataFrame) -> pd.DataFrame:
         elif column == "place_source":
             values = values.map(lambda v: PLACE_SOURCE_LABELS.get(v, v))
         out[header] = values
+        if column == "place_source" and county_names is not None:
+            out[COUNTED_IN] = [
+                "、".join(county_names.get(c, c) for c in codes) or f"{CITY_LEVEL}（不计入县市区）"
+                for codes in project_counties(projects)
+            ]
     if "status" in projects.columns:
         for column, header in LEDGER_DISPLAY_COLUMNS.items():
             if column in ("start_year", "finish_year"):
@@ -74,6 +90,19 @@ def project_table(projects: pd.DataFrame) -> pd.DataFrame:
             else:
                 out[header] = text_col(projects, column)
     return out.reset_index(drop=True)
+
+
+def county_table(projects: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
+    """Projects per county (``counties``: adcode, name), then the city-level projects and
+    the city total, by the one counting rule (:mod:`dzgeo.counting`)."""
+    per_county = county_counts(projects, counties["adcode"].astype(str))
+    rows = [
+        {"县市区": str(name), "项目数": per_county[str(code)][""]}
+        for code, name in zip(counties["adcode"], counties["name"], strict=True)
+    ]
+    rows.append({"县市区": f"{CITY_LEVEL}（不计入县市区）", "项目数": n_city_level(projects)})
+    rows.append({"县市区": "全市合计（每个项目计 1 次）", "项目数": len(projects)})
+    return pd.DataFrame(rows)
 
 
 def progress_totals(
@@ -142,36 +171,6 @@ def counts_table(projects: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     ]
     rows.append({"产业": "合计", "类别": "", "项目数": len(projects)})
     return pd.DataFrame(rows)
-
-
-def county_industry_counts(
-    projects: pd.DataFrame, adcodes: Iterable[object]
-) -> dict[str, dict[str, int]]:
-    """Projects per county and industry: ``{adcode: {industry: n, "": total}}``.
-
-    A project counts once in every county of its ``counties`` field (a zone's projects
-    count in the county it lies in; a project that names two counties counts in both).
-    Projects without a county (unplaced, at city level) count in none.
-    """
-    out: dict[str, dict[str, int]] = {str(a): {"": 0} for a in adcodes}
-    if not len(projects):
-        return out
-    pairs = pd.DataFrame(
-        {
-            "county": text_col(projects, "counties").str.split("|"),
-            "industry": text_col(projects, "industry"),
-        }
-    ).explode("county")
-    pairs["county"] = pairs["county"].str.strip()
-    pairs = pairs.reset_index().drop_duplicates(["index", "county"])  # once per county
-    pairs = pairs[pairs["county"].isin(out.keys())]
-    sizes = pairs.groupby(["county", "industry"]).size()
-    counties = sizes.index.get_level_values("county")
-    industries = sizes.index.get_level_values("industry")
-    for county, industry, n in zip(counties, industries, sizes, strict=True):
-        out[str(county)][str(industry)] = int(n)
-        out[str(county)][""] += int(n)
-    return out
 
 
 def indicator_panel(indicators: pd.DataFrame) -> pd.DataFrame:

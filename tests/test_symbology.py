@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 
 from dzgeo.briefing.figure import MapFigure
 from dzgeo.briefing.sheets import build_figure
+from dzgeo.counting import county_counts
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ViewState, apply_filter
 from dzgeo.style import count_breaks
@@ -31,7 +32,6 @@ from dzgeo.symbology import (
     MarkerSymbol,
     Symbol,
 )
-from dzgeo.tables import county_industry_counts
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import legend, legend_entries
 from dzgeo.web.symbols import swatch
@@ -136,7 +136,7 @@ def web_drawn(layers: Layers, state: ViewState) -> tuple[list[set[Atom]], list[L
                 drawn += [
                     {("marker", d["shp"][i], d["col"][i], _r(size))} for i in sorted(set(d["i"]))
                 ]
-    totals = county_industry_counts(projects, layers.counties_web["adcode"])
+    totals = county_counts(projects, layers.counties_web["adcode"])
     breaks = count_breaks([t[""] for t in totals.values()]) if state.view == "项目" else []
     html = legend(layers, state, projects, breaks)
     return drawn, legend_entries(layers, state, projects, breaks), html

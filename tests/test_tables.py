@@ -6,6 +6,7 @@ import geopandas as gpd
 import pytest
 
 from dzgeo import tables
+from dzgeo.counting import county_counts
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, apply_filter
 from dzgeo.vocabulary import split_multi
@@ -45,7 +46,7 @@ def test_counts_cover_all_twelve_industries(layers, some):
 
 
 def test_county_counts_match_the_published_totals(layers):
-    counts = tables.county_industry_counts(layers.projects, layers.counties_web["adcode"])
+    counts = county_counts(layers.projects, layers.counties_web["adcode"])
     published = dict(
         zip(layers.counties_web["adcode"], layers.counties_web["projects_total"], strict=True)
     )
@@ -57,7 +58,7 @@ def test_county_counts_match_the_published_totals(layers):
 
 
 def test_county_counts_of_nothing_are_zero(layers, none):
-    counts = tables.county_industry_counts(none, layers.counties_web["adcode"])
+    counts = county_counts(none, layers.counties_web["adcode"])
     assert len(counts) == 11 and all(c == {"": 0} for c in counts.values())
 
 

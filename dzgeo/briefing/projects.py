@@ -7,7 +7,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
-import pandas as pd
+import geopandas as gpd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Patch, Rectangle, Wedge
@@ -20,9 +20,17 @@ from dzgeo.briefing.geometry import ProjectedLayers
 from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
+from dzgeo.counting import (
+    CITY_LEVEL,
+    COUNT_RULE_SHORT,
+    count_points,
+    county_counts,
+    county_seats,
+)
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, apply_filter, selected_industries
 from dzgeo.frames import rows
+from dzgeo.settings import METRIC_CRS
 from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
 
@@ -32,24 +40,29 @@ log = logging.getLogger(__name__)
 STAR_PT = symbology.CORE_AREA.size
 
 
-def _project_places(projects: pd.DataFrame) -> tuple[dict[str, Counter], Counter]:
-    """Per place, the number of projects per industry; and the city-level ones apart."""
+def _project_places(
+    projects: gpd.GeoDataFrame, layers: Layers, geo: ProjectedLayers
+) -> tuple[dict[str, Counter], Counter]:
+    """Per pie (a zone, or a county's seat), the projects per industry; the city-level
+    ones apart. A project is in one pie of every county it counts in
+    (:func:`dzgeo.counting.count_points`), so a county's pies add up to its count."""
     per_place: dict[str, Counter] = defaultdict(Counter)
     city: Counter = Counter()
-    for place_cell, industry, located in zip(
-        projects["place"], projects["industry"], projects["located"], strict=True
-    ):
-        if located == "city":
+    if not len(projects):
+        return per_place, city
+    seats, areas = county_seats(layers.places, geo.points)
+    points = count_points(projects.to_crs(METRIC_CRS), geo.counties, seats, areas)
+    county_name = dict(zip(geo.counties["adcode"].astype(str), geo.counties["name"], strict=True))
+    industries = projects["industry"].astype(str).to_numpy()
+    for row, code, place in zip(points["row"], points["adcode"], points["place"], strict=True):
+        industry = industries[row]
+        if not code:
             city[industry] += 1
-            continue
-        for place in split_multi(place_cell):
+        elif geo.place_kind.get(place) == "zone":
             per_place[place][industry] += 1
+        else:
+            per_place[county_name[code]][industry] += 1
     return per_place, city
-
-
-def _county_counts(projects: pd.DataFrame, adcodes: Sequence[str]) -> list[int]:
-    cells = [set(split_multi(c)) for c in projects["counties"]]
-    return [sum(1 for cell in cells if code in cell) for code in adcodes]
 
 
 class ProjectsMap(MapBuilder):
@@ -69,7 +82,7 @@ class ProjectsMap(MapBuilder):
     ) -> None:
         super().__init__(layers, geo, font, flt, paper, orientation, dpi)
         self.projects = apply_filter(self.layers.projects, self.flt, self.layers.vocab)
-        self.per_place, self.city_level = _project_places(self.projects)
+        self.per_place, self.city_level = _project_places(self.projects, self.layers, self.geo)
         self.industries = [
             name for name in self.layers.vocab.industries if name in set(self.projects["industry"])
         ]
@@ -93,10 +106,7 @@ class ProjectsMap(MapBuilder):
         return f"筛选：{self.flt.describe()} · 共 {n} 项（{PLAN}重点支持项目）"
 
     def schematic_parts(self) -> list[str]:
-        return [
-            "项目按规划所列地点（县市区或园区代表点）汇总，非项目选址；"
-            "列出多个地点的项目在各地分别计数"
-        ]
+        return ["项目按规划所列地点（县市区或园区代表点）汇总，非项目选址；" + COUNT_RULE_SHORT]
 
     def _core_areas(self) -> dict[str, list[str]]:
         """Place -> sub-fields it is a 核心区 of, for the selected industries."""
@@ -113,7 +123,8 @@ class ProjectsMap(MapBuilder):
 
     def draw(self, page: Page) -> None:
         counties = self.geo.counties
-        self.counts = _county_counts(self.projects, list(counties["adcode"].astype(str)))
+        per_county = county_counts(self.projects, counties["adcode"].astype(str))
+        self.counts = [per_county[str(code)][""] for code in counties["adcode"]]
         self.breaks = style.count_breaks(self.counts)
         fills = [style.count_color(n, self.breaks) for n in self.counts]
         self.draw_counties(page, fills)
@@ -226,7 +237,10 @@ class ProjectsMap(MapBuilder):
         if self.city_level:
             n = sum(self.city_level.values())
             entries.append(
-                LegendEntry("说明", f"另有 {n} 项为全市层面、规划未列具体地点，图上未标注")
+                LegendEntry(
+                    "说明",
+                    f"另有 {n} 项为{CITY_LEVEL}（规划未落到县市区），只计入全市合计，图上未标注",
+                )
             )
         if not len(self.projects):
             entries.append(LegendEntry("说明", "没有符合筛选条件的项目"))

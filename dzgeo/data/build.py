@@ -18,6 +18,7 @@ import pyogrio
 import shapely
 from shapely.ops import polylabel
 
+from dzgeo.counting import county_counts
 from dzgeo.data import boundaries, catalog, features, places
 from dzgeo.data.geojson import write_geojson
 from dzgeo.data.layerset import MANIFEST_NAME, publish, seal
@@ -126,6 +127,7 @@ def _label_points(counties: gpd.GeoDataFrame) -> list[tuple[float, float]]:
 def county_attributes(data: GeoData) -> pd.DataFrame:
     """One row per county: corridor membership, priorities, core areas, project counts."""
     names = dict(zip(data.places["name"], data.places["short"], strict=True))
+    counts = county_counts(data.projects, data.counties["adcode"].astype(str))
     records = []
     for county in rows(data.counties):
         adcode, name = str(county.adcode), county.name
@@ -138,7 +140,7 @@ def county_attributes(data: GeoData) -> pd.DataFrame:
                 **_corridor_fields(adcode, name, data),
                 **_priority_fields(adcode, name, data),
                 "core_areas": "|".join(_core_areas(adcode, name, data)),
-                **_project_counts(adcode, data),
+                **_project_counts(counts[adcode], data),
             }
         )
     return pd.DataFrame(records)
@@ -185,13 +187,12 @@ def _core_areas(adcode: str, name: str, data: GeoData) -> list[str]:
     return found
 
 
-def _project_counts(adcode: str, data: GeoData) -> dict[str, int]:
-    touches = data.projects["counties"].map(lambda cell: adcode in split_multi(cell))
-    here = data.projects[touches]
-    counts = {"projects_total": len(here)}
+def _project_counts(counts: dict[str, int], data: GeoData) -> dict[str, int]:
+    """A county's published project counts (the counting rule of :mod:`dzgeo.counting`)."""
+    out = {"projects_total": counts[""]}
     for row in rows(data.industries):
-        counts[f"projects_{row.slug}"] = int((here["industry"] == row.name).sum())
-    return counts
+        out[f"projects_{row.slug}"] = counts.get(row.name, 0)
+    return out
 
 
 def build_counties(data: GeoData, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

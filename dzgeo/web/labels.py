@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString
 
+from dzgeo.counting import CITY_LEVEL
 from dzgeo.crs import wgs84_to_gcj02
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
@@ -107,7 +108,7 @@ def zone_labels(zones: gpd.GeoDataFrame) -> list[list[Any]]:
 
 def anchor_label(anchor: tuple[float, float], n_city: int) -> list[Any]:
     """The label of the spot (lon, lat) where the city-level projects are drawn."""
-    label = f"<b>市域 {n_city} 个</b><small>未指明具体地点</small>"
+    label = f"<b>{CITY_LEVEL} {n_city} 个</b><small>未落到县市区，不计入区县</small>"
     return [anchor[1], anchor[0], label, "dz-label-anchor"]
 
 

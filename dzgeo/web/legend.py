@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dzgeo import symbology
+from dzgeo.counting import CITY_LEVEL, COUNT_RULE_SHORT
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
 from dzgeo.frames import records
@@ -102,7 +103,8 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
     if sited:
         note = f"{sited} 个项目标于台账坐标，其余为所在地的代表点"
     if unplaced:
-        note += f"；{unplaced} 个未指明地点的项目标于市域"
+        note += f"；{unplaced} 个{CITY_LEVEL}项目（规划未落到县市区）标于图外一角"
+    note += f"。{COUNT_RULE_SHORT}"
     if state.basemap == "amap":
         note += "；高德底图为 GCJ-02，叠加图层已同步偏移"
     parts.append(f'<p class="dz-note dz-legend-foot">{esc(note)}</p>')

@@ -26,7 +26,7 @@ import shapely
 from dzgeo.data.published import Layers
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
 from dzgeo.web.overlays import Overlay, Part, ViewLayers, script_json, shifted
-from dzgeo.web.projects import city_anchor, project_payload
+from dzgeo.web.projects import city_anchor, layer_markers, project_payload
 
 __all__ = [
     "MAP_FRAME",
@@ -43,10 +43,12 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def live_projects(layers: Layers, basemap: str = "none") -> str:
-    """JSON payload of every project for ``basemap`` (the map's project layer, once)."""
+    """JSON payload of every project for ``basemap`` (the map's project layer, once):
+    a marker per project and county it counts in; the mask and stages stay per project."""
     counties = shifted(layers.counties_web, basemap)
     anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
-    return script_json(project_payload(layers.projects, basemap=basemap, anchor=anchor))
+    markers = layer_markers(layers, layers.projects)
+    return script_json(project_payload(markers, basemap=basemap, anchor=anchor))
 
 
 def project_mask(everything: pd.DataFrame, shown: pd.DataFrame) -> str:

@@ -10,7 +10,7 @@ import base64
 import json
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -20,7 +20,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from dzgeo import style, symbology
+from dzgeo.counting import city_level_mask, count_points, county_seats, n_city_level
+from dzgeo.data.published import Layers
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
+from dzgeo.vocabulary import split_multi
 from dzgeo.web.overlays import shifted
 from dzgeo.web.symbols import marker_px
 
@@ -50,6 +53,48 @@ def city_anchor(outline: BaseGeometry) -> tuple[float, float]:
     return round(rep.x, 5), round(rep.y, 5)
 
 
+def project_markers(
+    projects: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    seats: Mapping[str, tuple[float, float]],
+    areas: Mapping[str, Sequence[str]] | None = None,
+) -> gpd.GeoDataFrame:
+    """One row per marker: each project once in every county it counts in
+    (:func:`dzgeo.counting.count_points`), a city-level project once.
+
+    The first ``len(projects)`` rows are the projects in order; then come the extra
+    markers, whose ``_u`` is their project's position, so that a cluster counts a
+    project once. A marker's ``place`` names its own place first (the popup lists the
+    others); ``_a`` is its county's adcode.
+    """
+    points = count_points(projects, counties, seats, areas)
+    # each project's first marker, in project order, then the extra markers
+    extra = points["row"].duplicated().to_numpy()
+    points = pd.concat([points[~extra], points[extra]], ignore_index=True)
+    frame = projects.iloc[points["row"].to_numpy()].reset_index(drop=True)
+    geometry = [
+        shapely.Point(x, y) if code else geom
+        for x, y, code, geom in zip(
+            points["x"], points["y"], points["adcode"], frame.geometry.to_numpy(), strict=True
+        )
+    ]
+    frame = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=projects.crs)
+    own = points["place"].tolist()
+    frame["place"] = [
+        "|".join(dict.fromkeys([mine, *split_multi(cell)])) if mine else cell
+        for mine, cell in zip(own, text_column(frame, "place"), strict=True)
+    ]
+    frame["_u"] = points["row"].to_numpy()
+    frame["_a"] = points["adcode"].to_numpy()
+    return frame
+
+
+def layer_markers(layers: Layers, projects: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """:func:`project_markers` of ``projects`` over the published counties and seats."""
+    seats, areas = county_seats(layers.places)
+    return project_markers(projects, layers.counties_web, seats, areas)
+
+
 def project_payload(
     projects: gpd.GeoDataFrame,
     *,
@@ -59,9 +104,10 @@ def project_payload(
 ) -> dict[str, Any]:
     """The compact, column-wise payload ``dzmap.projects`` reads (packed when large).
 
-    One row per project at its first point (a MultiPoint's other places are named in
-    the popup); projects located at city level (``located == "city"``) go to ``anchor``
-    (lon, lat) when given. Coordinates travel as integers of :data:`COORD_STEP` degrees
+    One marker per row at its first point (a MultiPoint's other places are named in
+    the popup; :func:`project_markers` makes one row per county a project counts in);
+    city-level projects (in no county) go to ``anchor`` (lon, lat) when given.
+    Coordinates travel as integers of :data:`COORD_STEP` degrees
     above (x0, y0), repeated texts as indices into string tables.
 
     A frame with the ledger's fields (the current ledger version) also sends them
@@ -71,7 +117,7 @@ def project_payload(
     frame = shifted(projects, basemap) if len(projects) else projects
     lon, lat = _first_points(frame)
     if anchor is not None and len(frame):
-        at_city = (text_column(frame, "located") == "city").to_numpy()
+        at_city = city_level_mask(frame)
         lon[at_city], lat[at_city] = anchor
     x0 = float(np.floor(lon.min())) if len(lon) else 0.0
     y0 = float(np.floor(lat.min())) if len(lat) else 0.0
@@ -94,6 +140,10 @@ def project_payload(
         "n": text_column(frame, "name").tolist(),
         "id": text_column(frame, "id").tolist(),
     }
+    if "_u" in frame.columns and len(frame):
+        owner = frame["_u"].astype(int).to_numpy()
+        first = int(owner.max()) + 1  # rows 0..first-1 are the projects themselves
+        data["xu"] = owner[first:].tolist()
     for key, table, column in (
         ("s", "sub", "subfield"),
         ("c", "cat", "category"),
@@ -166,8 +216,8 @@ def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def n_at_city(projects: pd.DataFrame) -> int:
-    """How many projects the plan places in the city as a whole, not at a named place."""
-    return int((text_column(projects, "located") == "city").sum())
+    """How many projects count in no county (the city total only)."""
+    return n_city_level(projects)
 
 
 def _industry_groups(frame: pd.DataFrame, industries: Sequence[str]) -> dict[str, str]:

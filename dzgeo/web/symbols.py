@@ -82,11 +82,15 @@ _W, _H = 28, 14
 
 
 def _svg_stroke(stroke: Stroke) -> str:
-    dash = f' stroke-dasharray="{_dash(stroke)}"' if stroke.dash else ""
-    return (
-        f'stroke="{stroke.color}" stroke-width="{px(stroke.width):g}" '
-        f'stroke-opacity="{stroke.opacity:g}" stroke-linecap="{stroke.cap}"{dash}'
-    )
+    """SVG stroke attributes (SVG's defaults — opacity 1, butt caps — left out)."""
+    out = f'stroke="{stroke.color}" stroke-width="{px(stroke.width):g}"'
+    if stroke.opacity != 1:
+        out += f' stroke-opacity="{stroke.opacity:g}"'
+    if stroke.cap != "butt":
+        out += f' stroke-linecap="{stroke.cap}"'
+    if stroke.dash:
+        out += f' stroke-dasharray="{_dash(stroke)}"'
+    return out
 
 
 def _marker_svg(symbol: MarkerSymbol) -> str:
@@ -128,7 +132,4 @@ def swatch(symbol: Symbol | None) -> str:
         )
     else:
         body = _marker_svg(symbol)
-    return (
-        f'<svg class="dz-sym-sw" width="{_W}" height="{_H}" viewBox="0 0 {_W} {_H}" '
-        f'aria-hidden="true">{body}</svg>'
-    )
+    return f'<svg class="dz-sym-sw" width="{_W}" height="{_H}">{body}</svg>'

@@ -38,11 +38,11 @@ import geopandas as gpd
 import shapely
 
 from dzgeo import __version__, style, symbology
+from dzgeo.counting import county_counts
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState, apply_filter
 from dzgeo.frames import records
 from dzgeo.settings import PLAN_TITLE
-from dzgeo.tables import county_industry_counts
 from dzgeo.vocabulary import split_multi
 from dzgeo.web.basemaps import BASEMAP_LABELS, TileSpec, basemap_tiles
 from dzgeo.web.labels import (
@@ -94,7 +94,15 @@ from dzgeo.web.popups import (
     zone_popup,
     zone_tip,
 )
-from dzgeo.web.projects import COORD_STEP, PACK_THRESHOLD, city_anchor, n_at_city, project_payload
+from dzgeo.web.projects import (
+    COORD_STEP,
+    PACK_THRESHOLD,
+    city_anchor,
+    layer_markers,
+    n_at_city,
+    project_markers,
+    project_payload,
+)
 from dzgeo.web.symbols import leaflet_styles
 
 __all__ = [
@@ -125,6 +133,7 @@ __all__ = [
     "map_html",
     "normalise_ids",
     "page_heading",
+    "project_markers",
     "project_payload",
     "render_html",
     "script_json",
@@ -284,7 +293,7 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     """The overlays that follow ``state``: county colouring and labels, projects, legend."""
     flt = state.filter
     projects = apply_filter(layers.projects, flt, layers.vocab)
-    per_county = county_industry_counts(projects, layers.counties_web["adcode"])
+    per_county = county_counts(projects, layers.counties_web["adcode"])
     counties = shifted(layers.counties_web, state.basemap)
     token = view_token(state)
     if state.view == "项目":
@@ -316,11 +325,12 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     labels = Overlay("区县名称", (labels_part(county_labels(layers, counties, per_county, state)),))
     n = len(projects)
     anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
+    markers = layer_markers(layers, projects)
     project_parts = [
         Part(
             "projects",
             script_json(
-                project_payload(projects, basemap=state.basemap, anchor=anchor, year=flt.year)
+                project_payload(markers, basemap=state.basemap, anchor=anchor, year=flt.year)
             ),
             script_json({"token": token, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}),
         )

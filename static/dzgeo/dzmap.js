@@ -311,9 +311,28 @@
    *
    * The payload holds columns: y/x (lat/lon in 1e-5 degrees above y0/x0), i (industry
    * index), n (names), id, and the indices s, c, p, k, b, e, t into the string tables
-   * sub, cat, plc, src, bas, ent, sec. One marker per project, so cluster totals equal
-   * the number of projects.
+   * sub, cat, plc, src, bas, ent, sec. A project that counts in several counties has a
+   * marker in each: the first markers are the projects in order, the extra ones follow
+   * (xu: their projects). A cluster counts every project once, so its number is how
+   * many projects it holds (dzgeo.counting).
    */
+  /** d.u: the project of each marker (the first markers are the projects in order, the
+   * extra ones, of projects counted in several counties, follow with d.xu); d.many: the
+   * projects with several markers and each project's industry. */
+  function owners(d) {
+    if (d.u) return;
+    var nFirst = d.n.length - (d.xu ? d.xu.length : 0);
+    d.u = new Array(d.n.length);
+    for (var q = 0; q < d.n.length; q++) d.u[q] = q < nFirst ? q : d.xu[q - nFirst];
+    var industry = {};
+    var multi = {};
+    for (var j = 0; j < d.u.length; j++) {
+      if (industry[d.u[j]] === undefined) industry[d.u[j]] = d.i[j];
+      else multi[d.u[j]] = true;
+    }
+    d.many = { multi: multi, industry: industry };
+  }
+
   dz.projects = function (payload, opts) {
     opts = opts || {};
     var Layer = L.Layer.extend({
@@ -321,6 +340,7 @@
       onAdd: function (map) {
         var t0 = performance.now();
         this._d = this._d || dz.unpack(payload);
+        owners(this._d);
         if (!this._index) this._build(opts);
         this._group = L.layerGroup().addTo(map);
         this._map = map;
@@ -354,16 +374,31 @@
         } else if (f.mask) {
           d.g = null; // the live map: no year chosen now
         }
+        var proj = d.u;
+        var many = d.many;
+        if (f.stage) {
+          // a byte per project: spread over the project's markers
+          var perProject = d.g;
+          d.g = proj.map(function (u) {
+            return perProject[u];
+          });
+        }
         var pts = [];
+        var shown = {};
+        this._shown = 0;
         for (var i = 0; i < d.n.length; i++) {
-          if (bits && !(bits[i >> 3] & (1 << (i & 7)))) continue;
+          var u = proj[i];
+          if (bits && !(bits[u >> 3] & (1 << (u & 7)))) continue;
+          if (!shown[u]) {
+            shown[u] = true;
+            this._shown++;
+          }
           pts.push({
             type: "Feature",
             properties: { i: i },
             geometry: { type: "Point", coordinates: [d.x0 + d.x[i] / 1e5, d.y0 + d.y[i] / 1e5] },
           });
         }
-        this._shown = pts.length;
         this._index = new Supercluster({
           radius: opts.radius || 48,
           minZoom: opts.minZoom || 0, // no cluster trees below the map's own minimum
@@ -371,16 +406,26 @@
           map: function (props) {
             var a = new Array(nInd).fill(0);
             a[d.i[props.i]] = 1;
-            return { a: a };
+            var u = proj[props.i];
+            return { a: a, n: 1, m: many.multi[u] ? [u] : null };
           },
           reduce: function (acc, props) {
             // Supercluster starts a cluster from a shallow copy of its first child:
             // take a private copy of the counts before adding, or the child changes too
             if (acc.own !== acc) {
               acc.a = acc.a.slice();
+              acc.m = acc.m ? acc.m.slice() : null;
               acc.own = acc;
             }
             for (var k = 0; k < nInd; k++) acc.a[k] += props.a[k];
+            acc.n += props.n;
+            // a project with markers on both sides is counted once
+            (props.m || []).forEach(function (u) {
+              if (acc.m && acc.m.indexOf(u) >= 0) {
+                acc.a[many.industry[u]] -= 1;
+                acc.n -= 1;
+              } else (acc.m = acc.m || []).push(u);
+            });
           },
         }).load(pts);
       },
@@ -435,7 +480,16 @@
           map.flyTo(ll, zoom, { duration: 0.4 });
           return;
         }
-        var leaves = this._index.getLeaves(c.properties.cluster_id, 500);
+        var proj = d.u || null;
+        var listed = {};
+        var leaves = this._index.getLeaves(c.properties.cluster_id, 500).filter(function (f) {
+          if (!proj) return true;
+          var u = proj[f.properties.i];
+          if (listed[u]) return false;
+          listed[u] = true;
+          return true;
+        });
+        var total = c.properties.n || c.properties.point_count;
         var items = leaves.map(function (f) {
           var i = f.properties.i;
           return (
@@ -443,9 +497,9 @@
             '"></i>' + dz.esc(d.n[i]) + "</li>"
           );
         });
-        var more = c.properties.point_count > leaves.length ? "<p class=\"dz-note\">仅列出前 " + leaves.length + " 个</p>" : "";
+        var more = total > leaves.length ? "<p class=\"dz-note\">仅列出前 " + leaves.length + " 个</p>" : "";
         var div = L.DomUtil.create("div", "dz-pop dz-list");
-        var list = "<h4>此处 " + c.properties.point_count + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
+        var list = "<h4>此处 " + total + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
         div.innerHTML = list;
         var popup = L.popup({ maxWidth: 380, maxHeight: 320, className: "dz-popup", autoPanPadding: [60, 20] });
         L.DomEvent.on(div, "click", function (e) {
@@ -468,7 +522,7 @@
   };
 
   function clusterIcon(props, d) {
-    var n = props.point_count;
+    var n = props.n || props.point_count;
     var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 50;
     var stops = [];
     var acc = 0;

@@ -34,23 +34,39 @@ ARTIFACTS = REPO / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_JS = """() => {
+  // n: the projects behind the clusters and markers drawn (a project with a marker in
+  // several counties once); shown: the numbers the user reads, added up
   const map = document.querySelector('.leaflet-container');
   if (!map || !map.getAttribute('data-dz-view')) return null;
-  let n = 0;
-  document.querySelectorAll('.dz-cl span').forEach((e) => { n += Number(e.textContent); });
-  n += document.querySelectorAll('.dz-pt').length;
-  return {token: map.getAttribute('data-dz-view'), n: n};
+  let shown = 0;
+  document.querySelectorAll('.dz-cl span').forEach((e) => { shown += Number(e.textContent); });
+  shown += document.querySelectorAll('.dz-pt').length;
+  const layer = window.dzmap && window.dzmap.lastProjects;
+  if (!layer || !layer._map) return {token: map.getAttribute('data-dz-view'), n: shown, shown};
+  const d = layer._d, m = layer._map, b = m.getBounds().pad(0.25);
+  const ids = new Set();
+  const add = (i) => ids.add(d.u ? d.u[i] : i);
+  for (const c of layer._index.getClusters(
+      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], Math.round(m.getZoom()))) {
+    if (c.properties.cluster) {
+      layer._index.getLeaves(c.properties.cluster_id, Infinity).forEach((f) => add(f.properties.i));
+    } else add(c.properties.i);
+  }
+  return {token: map.getAttribute('data-dz-view'), n: ids.size, shown};
 }"""
 
 
 PIE_CHECK_JS = """() => {
-  const index = window.dzmap.lastProjects._index;
+  // every cluster's number and pie count each of its projects once
+  const layer = window.dzmap.lastProjects, index = layer._index, d = layer._d;
   const bad = [];
   for (let z = 0; z <= 17; z++) {
     for (const c of index.getClusters([-180, -85, 180, 85], z)) {
       if (!c.properties.cluster) continue;
       const sum = c.properties.a.reduce((x, y) => x + y, 0);
-      if (sum !== c.properties.point_count) bad.push([z, sum, c.properties.point_count]);
+      const ids = new Set(index.getLeaves(c.properties.cluster_id, Infinity)
+        .map((f) => (d.u ? d.u[f.properties.i] : f.properties.i)));
+      if (sum !== c.properties.n || ids.size !== sum) bad.push([z, sum, c.properties.n, ids.size]);
     }
   }
   return bad;
