@@ -449,6 +449,8 @@ def main() -> None:
     st.set_page_config(page_title="德州新旧动能转换规划地图", page_icon="🗺️", layout="wide")
     try:
         page()
+    except DzgeoError as exc:  # bad input that reached the page: the message, as text
+        st.error(markdown_lines(exc))
     finally:
         if os.environ.get("DZGEO_RUN_LOG"):  # the benchmark counts and times script runs
             with Path(os.environ["DZGEO_RUN_LOG"]).open("a", encoding="utf-8") as fh:

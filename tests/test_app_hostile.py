@@ -92,3 +92,12 @@ def test_damaged_layers_give_a_chinese_error_naming_file_and_fix(monkeypatch, tm
     text = at.error[0].value
     assert "industries" in text and "dzgeo build" in text and "另一次构建" in text
     assert "Traceback" not in text and "UnicodeDecodeError" not in text
+
+
+def test_a_bug_shows_no_traceback(monkeypatch) -> None:
+    """The project's Streamlit config redacts a bug's details (Streamlit logs them)."""
+    monkeypatch.chdir(Path(APP).parent)
+    at = AppTest.from_string("raise ValueError('secret detail')").run()
+    assert at.exception, "a bug must still fail AppTest-based tests"
+    shown = " ".join(e.message + " ".join(e.stack_trace) for e in at.exception)
+    assert "secret detail" not in shown and "Traceback" not in shown
