@@ -1,4 +1,5 @@
-"""The ``dzgeo`` command: build, validate, export.
+"""The ``dzgeo`` command: build, validate, export, and the ledger's template, import,
+versions, revert and table (dzgeo/ledger/commands.py).
 
 Every command exits 0 on success, 2 with one clear message on a dzgeo error (bad input,
 missing file, unknown filter, unwritable output), 128 + N when signal N stopped it, and
@@ -197,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="serve the interactive map (Streamlit)")
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     app.set_defaults(func=_cmd_app)
+
+    from dzgeo.ledger.commands import add_ledger_parsers
+
+    add_ledger_parsers(sub, add_filter_options)
     return parser
 
 

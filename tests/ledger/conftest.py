@@ -49,3 +49,28 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the real ``dzgeo`` command (this checkout's code) in a child process."""
+    import subprocess
+    import sys
+
+    from dzgeo.settings import REPO_ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DZGEO_STORE": str(tmp_path / "cli.gpkg")}
+
+    def run(*args: str, store: str | None = None) -> subprocess.CompletedProcess[str]:
+        if store is not None:
+            env["DZGEO_STORE"] = store
+        return subprocess.run(
+            [sys.executable, "-m", "dzgeo.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+
+    return run
