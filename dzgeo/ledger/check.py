@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from dzgeo.crs import bd09_to_wgs84, gcj02_to_wgs84
 from dzgeo.data.projects import ID_PATTERN
 from dzgeo.errors import Problem, shorten
-from dzgeo.ledger.fields import SITE_CRS, SITE_CRS_LABELS, STATUSES
+from dzgeo.ledger.fields import LOCATED_BY_SITE, SITE_CRS, SITE_CRS_LABELS, STATUSES
 from dzgeo.ledger.gazetteer import find_township
 from dzgeo.ledger.read import GEOM_LAT, GEOM_LON, LedgerFile
 from dzgeo.vocabulary import Vocabulary
@@ -234,6 +234,9 @@ def _read_site(c: _Checker, row: int, record: dict[str, str], value: dict) -> No
     """Typed coordinates and the declared system; conversion happens for all rows at once."""
     fields = c.file.fields
     has_columns = "site_lon" in fields or "site_lat" in fields
+    located_by = record.get("_located_by")
+    if located_by is not None and located_by.strip() != LOCATED_BY_SITE:
+        return  # a download: 经度/纬度 is the drawn point (a place's), not a site
     lon_text, lat_text = c.cell(record, "site_lon"), c.cell(record, "site_lat")
     from_geometry = not (lon_text or lat_text) and record.get(GEOM_LON, "")
     if from_geometry:
@@ -257,7 +260,8 @@ def _read_site(c: _Checker, row: int, record: dict[str, str], value: dict) -> No
             c.bad(row, code, "只填了经度、纬度中的一个", "经度、纬度都填，或都不填")
         numbers.append(number)
     crs_text = c.cell(record, "site_crs")
-    crs = parse_crs(crs_text) if crs_text else ("WGS84" if from_geometry else None)
+    downloaded = located_by is not None  # downloads are in WGS 84
+    crs = parse_crs(crs_text) if crs_text else ("WGS84" if from_geometry or downloaded else None)
     if crs is None:
         shown = f"“{shorten(crs_text, 30)}”无法识别" if crs_text else "未填写"
         c.bad(row, "site_crs", f"坐标系{shown}", f"填写 {'、'.join(SITE_CRS_LABELS.values())} 之一")

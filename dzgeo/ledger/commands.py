@@ -89,7 +89,7 @@ def _cmd_revert(args: argparse.Namespace) -> int:
 
 
 def _cmd_table(args: argparse.Namespace) -> int:
-    from dzgeo import tables
+    from dzgeo import downloads
     from dzgeo.briefing.sheets import write_atomic
     from dzgeo.cli import filter_from_options
     from dzgeo.filters import apply_filter
@@ -104,8 +104,13 @@ def _cmd_table(args: argparse.Namespace) -> int:
     with _store(args) as store:
         projects = current_projects(store, version=args.version, plan=plan_projects(args.layers))
     shown = apply_filter(projects, flt, vocab)
-    make: Callable[..., bytes] = getattr(tables, TABLE_FORMATS[suffix])
-    path = write_atomic(args.output, make(shown))
+    if suffix == ".xlsx":  # what the app's Excel button gives: the same 说明 sheet
+        info = downloads.DownloadInfo(filter=flt)
+        data = downloads.projects_xlsx(shown, vocab, info=info, english=args.english)
+    else:
+        make: Callable[..., bytes] = getattr(downloads, TABLE_FORMATS[suffix])
+        data = make(shown, vocab, english=args.english)
+    path = write_atomic(args.output, data)
     print(f"wrote {path}: {len(shown)} 个项目，台账第 {projects.attrs['ledger_version']} 版")
     return 0
 
@@ -150,6 +155,9 @@ def add_ledger_parsers(
     table = sub.add_parser("table", help="the current version's projects as CSV/XLSX/GeoJSON")
     table.add_argument("-o", "--output", type=Path, required=True, help=".csv .xlsx .geojson")
     table.add_argument("--version", type=int, help="a ledger version (default: current)")
+    table.add_argument(
+        "--english", action="store_true", help="field codes instead of Chinese headers"
+    )
     add_filter_options(table)
     _common(table)
     table.set_defaults(func=_cmd_table)

@@ -49,10 +49,20 @@ TEMPLATE_HEADERS = {
     "origin": "来源",
     "provenance": "字段来源",
     "ledger_version": "台账版本",
+    "location_note": "位置说明",
+    "county_names": "所在区县",
 }
 #: Columns a download carries that an import must not read back: the drawn point
 #: (``lon``/``lat`` is the plan's place point when there is no site) and bookkeeping.
-IGNORED_FIELDS = ("lon", "lat", "origin", "provenance", "ledger_version", "located_by")
+IGNORED_FIELDS = (
+    "lon",
+    "lat",
+    "origin",
+    "provenance",
+    "ledger_version",
+    "location_note",
+    "county_names",
+)
 
 _ALIASES = {
     "id": ("项目编号", "序号编号"),

@@ -113,13 +113,15 @@ def _under_codes(source: str, frame: pd.DataFrame, kind: str, notes: list[str]) 
     if unknown:
         listed = "、".join(shorten(u, 30) for u in unknown)
         notes.append(f"未识别的列已忽略 (unknown columns ignored)：{listed}")
-    ignored = [h for h, c in mapping.items() if c in IGNORED_FIELDS]
+    ignored = [h for h, c in mapping.items() if c in (*IGNORED_FIELDS, "located_by")]
     if ignored:
         notes.append(
             f"下载文件中的列不会读回 (not read back)：{'、'.join(ignored)}；"
             "坐标请填在“经度”“纬度”两列"
         )
     keep = {h: c for h, c in mapping.items() if c not in IGNORED_FIELDS}
+    # located_by is not read back, but says whether a download's 经度/纬度 is a site
+    keep = {h: ("_located_by" if c == "located_by" else c) for h, c in keep.items()}
     codes = set(keep.values())
     if {"site_lon_input", "site_lat_input"} <= codes:
         # a download: site_lon/site_lat are already WGS 84; the typed pair goes with 坐标系
@@ -129,7 +131,7 @@ def _under_codes(source: str, frame: pd.DataFrame, kind: str, notes: list[str]) 
         keep = {h: c for h, c in keep.items() if c not in ("site_lon_input", "site_lat_input")}
     out = frame[[*keep, *(c for c in (GEOM_LON, GEOM_LAT) if c in frame.columns)]]
     out = out.rename(columns=keep)
-    headers = {code: header for header, code in keep.items()}
+    headers = {code: header for header, code in keep.items() if code != "_located_by"}
     return LedgerFile(source, out, headers, kind, notes)
 
 
@@ -171,7 +173,7 @@ def _feature_record(
     if not isinstance(feature, dict):
         return {}, Problem(source, where, "不是 GeoJSON 要素 (not a feature)", "删除或改正该要素")
     props = feature.get("properties") or {}
-    record = {str(k): "" if v is None else _text(v) for k, v in props.items()}
+    record = {str(k): _text(v) for k, v in props.items()}
     geometry = feature.get("geometry")
     if geometry is None or not _geometry_is_site(props):
         return record, None
@@ -189,15 +191,19 @@ def _feature_record(
 
 def _geometry_is_site(props: dict) -> bool:
     """Whether a feature's geometry is its site: not in a download, where it is the drawn
-    point (the plan's place point unless ``located_by`` says 台账坐标)."""
+    point (the plan's place point unless ``located_by`` / 点位依据 says 台账坐标)."""
     from dzgeo.ledger.fields import LOCATED_BY_SITE
 
-    if "located_by" in props:
-        return props.get("located_by") == LOCATED_BY_SITE
-    return "located" not in props
+    codes = {code: props[header] for header, code in map_headers(props)[0].items()}
+    if "located_by" in codes:
+        return codes["located_by"] == LOCATED_BY_SITE
+    return "located" not in codes and "location_note" not in codes
 
 
 def _text(value: object) -> str:
+    """A property as cell text: None and NaN (which some writers put in JSON) are blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -51,26 +52,26 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@dataclass
+class CliResult:
+    """What a ``dzgeo`` run gave: its exit code and output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
-def run_cli(tmp_path):
-    """Run the real ``dzgeo`` command (this checkout's code) in a child process."""
-    import subprocess
-    import sys
+def run_cli(tmp_path, monkeypatch, capsys):
+    """Run the ``dzgeo`` command line (dzgeo.cli.main) with DZGEO_STORE in tmp_path."""
+    from dzgeo.cli import main
 
-    from dzgeo.settings import REPO_ROOT
+    monkeypatch.setenv("DZGEO_STORE", str(tmp_path / "cli.gpkg"))
 
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "DZGEO_STORE": str(tmp_path / "cli.gpkg")}
-
-    def run(*args: str, store: str | None = None) -> subprocess.CompletedProcess[str]:
-        if store is not None:
-            env["DZGEO_STORE"] = store
-        return subprocess.run(
-            [sys.executable, "-m", "dzgeo.cli", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            check=False,
-        )
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        out = capsys.readouterr()
+        return CliResult(code, out.out, out.err)
 
     return run

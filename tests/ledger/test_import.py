@@ -185,7 +185,7 @@ def test_file_with_three_bad_rows_is_refused_whole(store_url, tmp_path):
         preview = preview_import(path, store)
         assert not preview.ok
         assert {p.where.split(" ")[1] for p in preview.problems} == {"3", "4", "6"}
-        with pytest.raises(DataValidationError, match="第 3 行 经度 列.*填反") as info:
+        with pytest.raises(DataValidationError, match=r"第 3 行 经度 列.*填反") as info:
             import_file(path, store)
         message = str(info.value)
         assert (
@@ -237,16 +237,26 @@ def test_a_column_left_out_keeps_its_values(store_url, tmp_path):
     assert (version.updated, version.unchanged) == (1, 0)
 
 
-def test_download_reimports_unchanged(store_url, tmp_path, run_cli):
+@pytest.mark.parametrize("language", ["english", "chinese"])
+def test_download_reimports(store_url, tmp_path, run_cli, language):
+    """A download read back is accepted; in field codes it changes nothing at all."""
     path = tmp_path / "a.csv"
     x, y = _gcj(*TRUTH["E1-001"])
-    path.write_text(f"编号,经度,纬度,坐标系\nE1-001,{x},{y},高德\n", encoding="utf-8")
+    path.write_text(f"编号,经度,纬度,坐标系,状态\nE1-001,{x},{y},高德,在建\n", encoding="utf-8")
     with open_store(store_url) as store:
         import_file(path, store)
+    options = ["--english"] if language == "english" else []
     for suffix in ("csv", "xlsx", "geojson"):
         out = tmp_path / f"download.{suffix}"
-        assert run_cli("table", "-o", str(out), "--store", store_url).returncode == 0
+        done = run_cli("table", "-o", str(out), "--store", store_url, *options)
+        assert done.returncode == 0, done.stderr
         with open_store(store_url) as store:
             preview = preview_import(out, store)
+            version, _ = import_file(out, store)
+            row = current_projects(store).set_index("id").loc["E1-001"]
         assert preview.ok, preview.lines()
-        assert (len(preview.added), len(preview.updated)) == (0, 0), suffix
+        assert len(preview.added) == 0, suffix
+        assert _metres((row.geometry.x, row.geometry.y), TRUTH["E1-001"]) < 1.0, suffix
+        assert row["status"] == "在建"
+        if language == "english":
+            assert (len(preview.updated), version.updated) == (0, 0), suffix
