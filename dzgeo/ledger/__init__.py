@@ -11,8 +11,14 @@ Front door::
         projects = current_projects(store)  # GeoDataFrame, EPSG:4326
 """
 
-from dzgeo.ledger.current import compose_projects, current_projects, plan_projects
-from dzgeo.ledger.store import LedgerStore, StoreError, Version, open_store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dzgeo.ledger.current import compose_projects, current_projects, plan_projects
+    from dzgeo.ledger.store import LedgerStore, StoreError, Version, open_store
 
 __all__ = [
     "LedgerStore",
@@ -23,3 +29,20 @@ __all__ = [
     "open_store",
     "plan_projects",
 ]
+_HOMES = {
+    "compose_projects": "dzgeo.ledger.current",
+    "current_projects": "dzgeo.ledger.current",
+    "plan_projects": "dzgeo.ledger.current",
+    "LedgerStore": "dzgeo.ledger.store",
+    "StoreError": "dzgeo.ledger.store",
+    "Version": "dzgeo.ledger.store",
+    "open_store": "dzgeo.ledger.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use, so ``dzgeo --help`` and the CLI's parser stay light (no
+    geopandas before the CLI's signal handlers are in place)."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'dzgeo.ledger' has no attribute {name!r}")
