@@ -33,11 +33,11 @@ SIZES = (272, 100_000)
 def _write_file(path: Path, rows: int) -> None:
     """A GBK CSV like a planner's: the plan's projects (272) or new projects (100,000)."""
     sys.path.insert(0, str(REPO))
-    from dzgeo.crs import wgs84_to_gcj02
-    from dzgeo.ledger.current import plan_projects
-
     import geopandas as gpd
     import shapely
+
+    from dzgeo.crs import wgs84_to_gcj02
+    from dzgeo.ledger.current import plan_projects
 
     rng = np.random.default_rng(8)
     city = shapely.union_all(gpd.read_file(REPO / "layers" / "city.geojson").geometry)

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -125,7 +126,7 @@ def check_ledger(
     box of :data:`dzgeo.settings.DEZHOU_BOUNDS`).
     """
     checker = _Checker(file, vocab, known_ids)
-    records = file.frame.to_dict("index")
+    records = cast(dict[int, dict[str, str]], file.frame.to_dict("index"))
     year_max = (this_year or date.today().year) + LAST_YEAR_AHEAD
     out: dict[int, dict[str, object]] = {}
     for row, record in records.items():
@@ -287,7 +288,8 @@ def _check_sites(c: _Checker, values: pd.DataFrame, city: BaseGeometry | None) -
         from dzgeo.settings import DEZHOU_BOUNDS
 
         city = shapely.box(*DEZHOU_BOUNDS)
-    area = shapely.prepared.prep(city.buffer(OUTLINE_TOLERANCE_DEG))
+    area = city.buffer(OUTLINE_TOLERANCE_DEG)
+    shapely.prepare(area)
     values["site_lon"] = np.nan
     values["site_lat"] = np.nan
     typed = values["site_lon_input"].notna() & values["site_lat_input"].notna()
@@ -298,9 +300,9 @@ def _check_sites(c: _Checker, values: pd.DataFrame, city: BaseGeometry | None) -
         lon_in = values.loc[rows, "site_lon_input"].to_numpy(float)
         lat_in = values.loc[rows, "site_lat_input"].to_numpy(float)
         lon, lat = _to_wgs84(crs, lon_in, lat_in)
-        inside = shapely.contains_xy(area.context, lon, lat)
+        inside = shapely.contains_xy(area, lon, lat)
         swapped_lon, swapped_lat = _to_wgs84(crs, lat_in, lon_in)
-        swapped = shapely.contains_xy(area.context, swapped_lon, swapped_lat)
+        swapped = shapely.contains_xy(area, swapped_lon, swapped_lat)
         values.loc[rows, "site_lon"] = np.round(lon, 7)
         values.loc[rows, "site_lat"] = np.round(lat, 7)
         for row, ok, flip, x, y in zip(

@@ -11,9 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dzgeo.errors import DataValidationError, ExportError
 from dzgeo.settings import LAYERS_DIR
+
+if TYPE_CHECKING:
+    from dzgeo.ledger.store import LedgerStore
 
 __all__ = ["TABLE_FORMATS", "add_ledger_parsers"]
 
@@ -21,7 +25,7 @@ __all__ = ["TABLE_FORMATS", "add_ledger_parsers"]
 TABLE_FORMATS = {".csv": "projects_csv", ".xlsx": "projects_xlsx", ".geojson": "projects_geojson"}
 
 
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _store(args: argparse.Namespace) -> LedgerStore:
     from dzgeo.ledger.store import open_store
 
     return open_store(args.store)

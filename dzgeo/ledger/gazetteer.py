@@ -42,11 +42,17 @@ def _read(path: str) -> dict[str, Township]:
     if not Path(path).is_file():
         return {}
     frame = pd.read_csv(path, dtype={"adcode": str}, encoding="utf-8")
+    columns = zip(
+        frame["name"].astype(str),
+        frame["county"].astype(str),
+        frame["adcode"].astype(str),
+        frame["lon"].astype(float),
+        frame["lat"].astype(float),
+        strict=True,
+    )
     return {
-        _key(str(row.name)): Township(
-            str(row.name), str(row.county), str(row.adcode), float(row.lon), float(row.lat)
-        )
-        for row in frame.itertuples(index=False)
+        _key(name): Township(name, county, adcode, lon, lat)
+        for name, county, adcode, lon, lat in columns
     }
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -117,7 +119,7 @@ def _township_notes(checked: CheckedLedger) -> list[str]:
     notes = [
         f"{checked.file.where(int(row), 'township')}: 乡镇“{town}”不在乡镇名录中，"
         "按规划地点（县）显示"
-        for row, town in missing[:LISTED_NOTES]
+        for row, town in cast(list[tuple[int, str]], missing[:LISTED_NOTES])
     ]
     if len(missing) > LISTED_NOTES:
         notes.append(f"… 另有 {len(missing) - LISTED_NOTES} 行的乡镇不在名录中")
@@ -182,7 +184,7 @@ def import_file(
         raise DataValidationError(checked.problems)
     final: dict[str, MergeResult] = {}
 
-    def build(current, number):  # type: ignore[no-untyped-def]
+    def build(current: pd.DataFrame, number: int) -> tuple[pd.DataFrame, Counts]:
         final["merge"] = merge = merge_ledger(current, checked, context.index, number)
         return merge.rows, merge.counts
 

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import shapely
@@ -174,14 +174,14 @@ def merge_ledger(
 ) -> MergeResult:
     """The rows of version ``number``: ``current`` with ``checked`` laid over it."""
     fields = set(checked.file.fields)
-    by_id: dict[str, dict[str, Any]] = {
-        str(r["id"]): r for r in normalise_rows(current).to_dict("records")
-    }
+    records = cast(list[dict[str, Any]], normalise_rows(current).to_dict("records"))
+    by_id: dict[str, dict[str, Any]] = {str(r["id"]): r for r in records}
     order = list(by_id)
     ids = iter(_next_ids(set(by_id) | set(index.plan_ids)))
     result = MergeResult(rows=current)
     label = provenance_label(number)
-    for file_row, values in checked.values.to_dict("index").items():
+    rows = cast(dict[int, dict[str, Any]], checked.values.to_dict("index"))
+    for file_row, values in rows.items():
         project_id = str(values.get("id") or "")
         if not project_id:
             project_id = next(ids)

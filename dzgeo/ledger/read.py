@@ -103,11 +103,11 @@ def _under_codes(source: str, frame: pd.DataFrame, kind: str, notes: list[str]) 
     for header, code in mapping.items():
         by_code.setdefault(code, []).append(header)
     if twice := {c: h for c, h in by_code.items() if len(h) > 1}:
-        code, headers = next(iter(twice.items()))
+        code, repeated = next(iter(twice.items()))
         raise _problem(
             source,
             HEADER,
-            f"列“{'”“'.join(headers)}”都表示 {TEMPLATE_HEADERS.get(code, code)} ({code})",
+            f"列“{'”“'.join(repeated)}”都表示 {TEMPLATE_HEADERS.get(code, code)} ({code})",
             "只保留其中一列",
         )
     if unknown:

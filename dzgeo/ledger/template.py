@@ -10,7 +10,7 @@ explains every column. Every cell is written as text or a number, never as a for
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
@@ -153,8 +153,8 @@ def _validations(
         add("industry", DataValidation(type="list", formula1=_list(vocab.industries)), filled + 2)
 
 
-def _list(values: Sequence[str] | object) -> str:
-    return '"' + ",".join(str(v) for v in values) + '"'  # type: ignore[attr-defined]
+def _list(values: Iterable[str]) -> str:
+    return '"' + ",".join(str(v) for v in values) + '"'
 
 
 def _notes(wb: Workbook, columns: list[tuple[str, str, bool]]) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
-import eviltransform
+import eviltransform  # type: ignore[import-untyped]  # no stubs; the reference
 import openpyxl
 import pytest
 from pyproj import Geod
@@ -43,8 +44,8 @@ def _bd(lon: float, lat: float) -> tuple[float, float]:
     return b_lon, b_lat
 
 
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return abs(GEOD.inv(a[0], a[1], b[0], b[1])[2])
+def _metres(a: tuple[Any, Any], b: tuple[float, float]) -> float:
+    return abs(GEOD.inv(float(a[0]), float(a[1]), b[0], b[1])[2])
 
 
 def _rows(convert, label: str) -> list[list[str]]:
@@ -93,7 +94,7 @@ def test_template_filled_in_by_openpyxl(store_url, tmp_path, run_cli):
     assert run_cli("template", "-o", str(template)).returncode == 0
     book = openpyxl.load_workbook(template)
     sheet = book["台账"]
-    columns = {cell.value: cell.column for cell in sheet[1]}
+    columns = {str(cell.value): int(cell.column or 0) for cell in sheet[1]}
     ids = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
     for pid, (lon, lat) in TRUTH.items():
         r = ids[pid]
@@ -216,7 +217,7 @@ def test_revert_restores_an_earlier_version(store_url, tmp_path):
         assert (back.number, back.reverted_to) == (3, 1)
         row = current_projects(store).set_index("id").loc["E1-001"]
         assert (row["status"], row["responsible"]) == ("前期", "")
-        assert json.loads(row["provenance"]) == {"status": "台账 v1"}
+        assert json.loads(str(row["provenance"])) == {"status": "台账 v1"}
         assert [v.number for v in store.versions()] == [0, 1, 2, 3]
 
 
@@ -229,7 +230,7 @@ def test_a_column_left_out_keeps_its_values(store_url, tmp_path):
         version, _ = import_file(second, store)
         row = current_projects(store).set_index("id").loc["E1-001"]
     assert (row["status"], row["remarks"], row["start_year"]) == ("前期", "第一次", 2020)
-    assert json.loads(row["provenance"]) == {
+    assert json.loads(str(row["provenance"])) == {
         "remarks": "台账 v1",
         "start_year": "台账 v2",
         "status": "台账 v1",
