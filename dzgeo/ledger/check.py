@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,7 @@ def check_ledger(
     box of :data:`dzgeo.settings.DEZHOU_BOUNDS`).
     """
     checker = _Checker(file, vocab, known_ids)
-    records = cast(dict[int, dict[str, str]], file.frame.to_dict("index"))
+    records = cast(dict[int, dict[str, str]], frame_records(file.frame))
     year_max = (this_year or date.today().year) + LAST_YEAR_AHEAD
     out: dict[int, dict[str, object]] = {}
     for row, record in records.items():
@@ -137,6 +137,18 @@ def check_ledger(
         _check_duplicates(checker, values)
     checker.problems.sort(key=lambda p: _row_of(p.where))
     return CheckedLedger(file, values, checker.problems, checker.notes)
+
+
+def frame_records(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    """``{index: {column: value}}`` through plain lists (``to_dict`` on Arrow-backed text
+    columns costs ~0.5 ms a row: a minute for a 100,000-row ledger)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].astype(object).tolist() for c in frame.columns]
+    rows = list(zip(*values, strict=True)) if values else [()] * len(frame)
+    return {
+        int(i): dict(zip(columns, row, strict=True))
+        for i, row in zip(frame.index, rows, strict=True)
+    }
 
 
 def _row_of(where: str) -> int:
@@ -370,6 +382,7 @@ def _check_new_project(c: _Checker, row: int, record: dict[str, str], value: dic
 def _check_duplicates(c: _Checker, values: pd.DataFrame) -> None:
     ids = values["id"].astype(str)
     given = ids[ids != ""]
+    given = given[given.duplicated(keep=False)]
     for project_id, rows in given.groupby(given).groups.items():
         if len(rows) > 1:
             first = int(rows[0])

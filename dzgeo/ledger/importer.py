@@ -126,16 +126,16 @@ def _township_notes(checked: CheckedLedger) -> list[str]:
     return notes
 
 
-def _check(
+def _checked(
     path: str | Path, store: LedgerStore, name: str | None, context: LedgerContext
-) -> tuple[CheckedLedger, int, MergeResult]:
+) -> tuple[CheckedLedger, int, pd.DataFrame]:
+    """The file checked against the current version: (checked, version, its rows)."""
     file = read_ledger_file(path, name=name)
     number, current = store.rows()
     known = set(context.index.plan_ids) | set(current["id"])
     checked = check_ledger(file, context.index.vocab, known, city=context.city)
     checked.notes = [*file.notes, *checked.notes, *_township_notes(checked)]
-    merged = merge_ledger(current, checked, context.index, number + 1)
-    return checked, number, merged
+    return checked, number, current
 
 
 def preview_import(
@@ -151,7 +151,8 @@ def preview_import(
     raise :class:`DataValidationError`; problems in rows are listed in the preview.
     """
     context = context or ledger_context()
-    checked, number, merged = _check(path, store, name, context)
+    checked, number, current = _checked(path, store, name, context)
+    merged = merge_ledger(current, checked, context.index, number + 1)
     return ImportPreview(
         source=checked.file.source,
         rows=len(checked.values),
@@ -179,7 +180,7 @@ def import_file(
     the file has any.
     """
     context = context or ledger_context()
-    checked, _number, _merged = _check(path, store, name, context)
+    checked, _number, _rows = _checked(path, store, name, context)
     if checked.problems:
         raise DataValidationError(checked.problems)
     final: dict[str, MergeResult] = {}

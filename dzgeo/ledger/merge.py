@@ -12,12 +12,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import shapely
 
-from dzgeo.ledger.check import NEW_PROJECT_FIELDS, CheckedLedger
+from dzgeo.ledger.check import NEW_PROJECT_FIELDS, CheckedLedger, frame_records
 from dzgeo.ledger.fields import (
     INPUT_FIELDS,
     LOCATED_BY_NONE,
@@ -174,13 +174,13 @@ def merge_ledger(
 ) -> MergeResult:
     """The rows of version ``number``: ``current`` with ``checked`` laid over it."""
     fields = set(checked.file.fields)
-    records = cast(list[dict[str, Any]], normalise_rows(current).to_dict("records"))
+    records = frame_records(normalise_rows(current)).values()
     by_id: dict[str, dict[str, Any]] = {str(r["id"]): r for r in records}
     order = list(by_id)
     ids = iter(_next_ids(set(by_id) | set(index.plan_ids)))
     result = MergeResult(rows=current)
     label = provenance_label(number)
-    rows = cast(dict[int, dict[str, Any]], checked.values.to_dict("index"))
+    rows = frame_records(checked.values)
     for file_row, values in rows.items():
         project_id = str(values.get("id") or "")
         if not project_id:
