@@ -1,9 +1,10 @@
 """Map colours and symbols shared by the web map and the static briefing maps.
 
 One place for every colour a reader learns from a legend, so that the interactive map,
-the PNG/PDF exports and the tables agree. Emerging industries (新兴) take cool hues and
-a round symbol, traditional industries (传统) warm hues and a square symbol, so the two
-groups read apart even before a reader looks up single colours.
+the PNG/PDF exports and the tables agree (the symbols built from them are in
+:mod:`dzgeo.symbology`). The 12 industry colours stay apart for readers with colour
+vision deficiency; emerging industries (新兴) also take a round symbol and traditional
+ones (传统) a square, so the two groups read apart by shape as well.
 """
 
 from __future__ import annotations
@@ -13,21 +14,26 @@ from collections.abc import Sequence
 import numpy as np
 
 #: Industry short name (industries.csv ``name``) -> hex colour, in the plan's order.
+#: Chosen for readers with colour vision deficiency: every pair differs by CIEDE2000
+#: ΔE ≥ 16 in normal vision and under simulated deuteranopia and protanopia (Machado
+#: 2009, severity 1), ≥ 11 under tritanopia, and each stands out from white (ΔE ≥ 22),
+#: so the wedges of a pie stay apart (tests/test_palette.py measures it). 新兴 industries
+#: keep the blues, greens and lavender, 传统 the reds, browns, olive and gold.
 INDUSTRY_COLORS: dict[str, str] = {
-    # 新兴产业: cool hues
-    "高端装备": "#1f4e9c",  # dark blue
-    "生物技术": "#17a5a0",  # teal
-    "新能源": "#6ab43e",  # leaf green
-    "新材料": "#7b4fb8",  # purple
-    "新一代信息技术": "#35a7e8",  # sky blue
-    "医养健康": "#0d6e43",  # deep green
-    # 传统产业: warm hues
-    "绿色化工": "#c62828",  # red
-    "纺织服装": "#f08a00",  # orange
-    "现代高效农业": "#a59a1c",  # olive
-    "文化旅游": "#d6337f",  # raspberry
-    "现代物流": "#8b5a2b",  # brown
-    "现代金融": "#f2c12e",  # gold
+    # 新兴产业
+    "高端装备": "#0000ff",  # blue
+    "生物技术": "#4be1c3",  # mint teal
+    "新能源": "#789600",  # leaf green
+    "新材料": "#d2c3ff",  # lavender
+    "新一代信息技术": "#6978ff",  # periwinkle
+    "医养健康": "#1e4b2d",  # deep green
+    # 传统产业
+    "绿色化工": "#f08787",  # salmon red
+    "纺织服装": "#a587a5",  # mauve
+    "现代高效农业": "#5a6900",  # olive
+    "文化旅游": "#a51e78",  # raspberry
+    "现代物流": "#876969",  # brown grey
+    "现代金融": "#ffc300",  # gold
 }
 #: Colour of an industry that is not in :data:`INDUSTRY_COLORS`.
 UNKNOWN_INDUSTRY_COLOR = "#7f7f7f"

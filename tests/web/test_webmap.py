@@ -293,15 +293,6 @@ def test_count_breaks(values, breaks):
     assert len(classes) == len(got) + 1
 
 
-def test_industry_palette_is_complete_and_distinct(layers):
-    assert set(style.INDUSTRY_COLORS) == set(layers.vocab.industries)
-    colors = list(style.INDUSTRY_COLORS.values())
-    assert len(set(colors)) == 12
-    rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=float)
-    distance = np.sqrt(((rgb[:, None] - rgb[None]) ** 2).sum(axis=2))
-    assert distance[np.triu_indices(12, 1)].min() > 40
-
-
 def test_filtered_count_equals_filter_model(layers):
     for flt in (ProjectFilter(groups=("新兴",)), ProjectFilter(places=("中心城区",))):
         view = webmap.view_layers(layers, ViewState(flt))
