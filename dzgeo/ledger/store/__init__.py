@@ -13,14 +13,12 @@ from dzgeo.ledger.store.base import (
     KIND_IMPORT,
     KIND_PLAN,
     KIND_REVERT,
-    ROW_COLUMNS,
     Counts,
     LedgerStore,
     StoreError,
     Version,
-    empty_rows,
-    normalise_rows,
 )
+from dzgeo.ledger.store.rows import ROW_COLUMNS, empty_rows, normalise_rows
 
 __all__ = [
     "KIND_IMPORT",

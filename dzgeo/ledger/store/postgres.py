@@ -16,13 +16,8 @@ from typing import Any
 import pandas as pd
 import shapely
 
-from dzgeo.ledger.store.base import (
-    ROW_COLUMNS,
-    LedgerStore,
-    StoreError,
-    create_table_sql,
-    row_tuples,
-)
+from dzgeo.ledger.store.base import LedgerStore, StoreError
+from dzgeo.ledger.store.rows import ROW_COLUMNS, create_table_sql, row_tuples
 
 #: Key of the advisory lock that serialises writers ('dzgeo' in ASCII).
 WRITE_LOCK_KEY = 0x647A67656F

@@ -18,13 +18,8 @@ from typing import Any
 import pandas as pd
 import shapely
 
-from dzgeo.ledger.store.base import (
-    ROW_COLUMNS,
-    LedgerStore,
-    StoreError,
-    create_table_sql,
-    row_tuples,
-)
+from dzgeo.ledger.store.base import LedgerStore, StoreError
+from dzgeo.ledger.store.rows import ROW_COLUMNS, create_table_sql, row_tuples
 
 #: SQLite ``application_id`` of a GeoPackage ('GPKG') and the version it follows (1.3).
 GPKG_APPLICATION_ID = 0x47504B47
