@@ -15,14 +15,17 @@ import dataclasses
 import functools
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from dzgeo import downloads, ledger_view, tables
@@ -408,22 +411,53 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     )
     st.html(live.bridge_script(update), unsafe_allow_javascript=True)
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
+    component, _ = folium_component()
+    component(**cached_map_args(layers, path, first, key))
+    return ready
+
+
+@st.cache_resource
+def folium_component() -> tuple[Callable[..., Any], threading.Lock]:
+    """streamlit-folium's component as imported, and the lock of :func:`cached_map_args`
+    (one of each per server: this script's own globals are new every run)."""
+    return streamlit_folium._component_func, threading.Lock()
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_map_args(_layers: Layers, path: str, state: ViewState, key: str) -> dict[str, Any]:
+    """streamlit-folium's component arguments for the map of ``state``, made once.
+
+    ``st_folium`` builds and renders the whole folium page on every call (about a third
+    of a run); the page is the same run after run, so it is rendered here once, with
+    the component swapped for a recorder, and replayed with the real one.
+    """
+    real, lock = folium_component()
     parts = webmap.build_map(
-        cached_base(layers, path, state.basemap),
-        cached_live_view(layers, path, first),
+        cached_base(_layers, path, state.basemap),
+        cached_live_view(_layers, path, state),
         tianditu_key=key,
     )
-    st_folium(
-        parts.map,
-        key="dzmap",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=parts.overlays,
-        layer_control=parts.control,
-        on_change=map_reported,
-    )
-    return ready
+    captured: dict[str, Any] = {}
+
+    def record(**kwargs: Any) -> None:
+        captured.update(kwargs)
+
+    with lock:
+        streamlit_folium._component_func = record
+        try:
+            st_folium(
+                parts.map,
+                key="dzmap",
+                height=MAP_HEIGHT,
+                use_container_width=True,
+                returned_objects=[],
+                feature_group_to_add=parts.overlays,
+                layer_control=parts.control,
+                on_change=map_reported,
+            )
+        finally:
+            streamlit_folium._component_func = real
+    return captured
 
 
 def map_reported() -> None:
