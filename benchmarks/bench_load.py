@@ -9,7 +9,9 @@ signal, the element hashes they hold) and time each run from the request to
 ``script_finished``, but draw nothing — so the figures are the server's own cost, not
 that of twenty browsers fighting over the same two cores.
 
-For each session count, a fresh ``streamlit run app.py``: the sessions open the page
+For each session count, a fresh ``streamlit run app.py``, its caches warmed with every
+filter state of the run (so the figures are the steady cost, not first visits): the
+sessions open the page
 (first run + the run the map's ready signal asks for), then each makes
 ``--interactions`` filter changes (one industry, then another, then none …; sessions
 start at different industries), waiting a random think time (exponential, mean
@@ -85,7 +87,12 @@ async def measure(
     url: str, pid: int, log: Path, n: int, interactions: int, think: float, seed: int
 ) -> dict[str, float]:
     """Figures for ``n`` sessions against the server ``pid`` at ``url``."""
-    for s in await opened(url, 1):  # layers read, caches warm
+    for s in await opened(url, 1):  # layers read; every state of the run cached once
+        for industry in INDUSTRIES:
+            s.choose("产业", [industry])
+            await s.rerun()
+        s.choose("产业", [])
+        await s.rerun()
         await s.close()
     await asyncio.sleep(0.5)
     rss0 = rss_mb(pid)
