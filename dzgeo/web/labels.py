@@ -1,13 +1,16 @@
 """Where the web map's labels go, and their HTML (every text from the data escaped).
 
-A label is a ``[lat, lon, trusted HTML, CSS class]`` row for ``dzmap.labels``. County
-labels hang under the county's place point, route labels sit along the line as far as
-possible from the place points, zone labels at the zone's label point.
+A label is a ``[lat, lon, trusted HTML, CSS class]`` row for ``dzmap.labels``: an anchor
+and a kind (``dz-label-county``, ``-anchor``, ``-zone``, ``-route``). The browser places
+each label around its anchor clear of the others, the clusters and the controls, in that
+priority order (``static/dzgeo/dzlabels.js``). County labels are anchored at the county's
+place point, route labels along the line as far as possible from the place points, zone
+labels at the zone's label point.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -91,19 +94,37 @@ def _short_zone(row: Mapping[str, Any]) -> str:
     return _ZONE_SHORT.get(name, name)
 
 
-def zone_labels(zones: gpd.GeoDataFrame) -> list[list[Any]]:
-    """Labels of (already shifted) zones: short name and role, at each label point."""
+def zone_labels(
+    zones: gpd.GeoDataFrame, priorities: Mapping[str, Sequence[str]] | None = None
+) -> list[list[Any]]:
+    """Labels of (already shifted) zones at each label point: the 双区 with their role and
+    industries, the other zones named in ``priorities`` (place -> 多点突破 priority terms,
+    e.g. 运河经济开发区) with those priorities; other zones get no label."""
     lat, lon = label_point(zones)
     points = gpd.points_from_xy(lon, lat)
-    return [
-        [
-            round(pt.y, 5),
-            round(pt.x, 5),
-            f"<b>{esc(_short_zone(row))}</b><small>{esc(row.get('role'))}</small>",
-            "dz-label-zone",
-        ]
-        for row, pt in zip(records(zones), points, strict=True)
-    ]
+    priorities = priorities or {}
+    rows = []
+    for row, pt in zip(records(zones), points, strict=True):
+        name = cell_text(row.get("name"))
+        if row.get("kind") == "lead_zone":
+            head = f"{_short_zone(row)} {cell_text(row.get('role'))}"
+            sub = " · ".join(split_multi(row.get("industries")))
+        elif priorities.get(name):
+            head, sub = _short_zone(row), " · ".join(priorities[name])
+        else:
+            continue
+        html = f"<b>{esc(head)}</b><small>{esc(sub)}</small>"
+        rows.append([round(pt.y, 5), round(pt.x, 5), html, "dz-label-zone"])
+    return rows
+
+
+def priority_terms(priorities: pd.DataFrame) -> dict[str, list[str]]:
+    """Place -> its 多点突破 priority terms in the plan's order (priorities.csv)."""
+    ordered = priorities.sort_values(["place", "rank"], kind="stable")
+    out: dict[str, list[str]] = {}
+    for place, term in zip(ordered["place"], ordered["term"], strict=True):
+        out.setdefault(str(place), []).append(str(term))
+    return out
 
 
 def anchor_label(anchor: tuple[float, float], n_city: int) -> list[Any]:
@@ -134,8 +155,6 @@ def county_labels(
     inside = known & shapely.contains_xy(
         counties.geometry.values, np.nan_to_num(seat_lon), np.nan_to_num(seat_lat)
     )
-    obstacles = place_points(layers, state.basemap)
-    others = obstacles[: len(obstacles) // 2]  # the points themselves, not the drops
     names = counties["name"].astype(str).tolist()
     adcodes = counties["adcode"].astype(str).tolist()
     terms = counties["priority_terms"].tolist()
@@ -147,15 +166,9 @@ def county_labels(
             sub = esc(" · ".join(split_multi(terms[i])))
         if inside[i]:
             y, x = float(seat_lat[i]), float(seat_lon[i])
-            cls = "dz-label-above" if _crowded_below(x, y, others) else "dz-label-below"
         else:
-            y, x, cls = float(lat[i]), float(lon[i]), ""
-        rows.append([round(y, 5), round(x, 5), f"<b>{esc(name)}</b><small>{sub}</small>", cls])
+            y, x = float(lat[i]), float(lon[i])
+        html = f"<b>{esc(name)}</b><small>{sub}</small>"
+        # placed in the browser, clear of clusters and other labels (static/dzgeo/dzlabels.js)
+        rows.append([round(y, 5), round(x, 5), html, "dz-label-county"])
     return rows
-
-
-def _crowded_below(x: float, y: float, points: np.ndarray) -> bool:
-    """Whether another place point sits where a label below (x, y) would go."""
-    dx = np.abs(points[:, 0] - x)
-    dy = y - points[:, 1]
-    return bool(((dx < 0.12) & (dy > 0.005) & (dy < 2.5 * LABEL_DROP_DEG)).any())

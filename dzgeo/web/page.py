@@ -33,6 +33,8 @@ JS_ASSETS = (
     "vendor/supercluster-7.1.5/supercluster.min.js",
     "vendor/fflate-0.8.2/fflate.min.js",
     "dzgeo/dzmap.js",
+    "dzgeo/dzlabels.js",
+    "dzgeo/dznav.js",
 )
 CSS_ASSETS = ("vendor/leaflet-1.9.4/leaflet.css", "dzgeo/dzmap.css")
 
@@ -144,7 +146,7 @@ def build_map(
         font_size="13px",
     )
     # folium hands min/max zoom to its own tile layer only; with no tiles, tell the map
-    fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
+    fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM, scrollWheelZoom=False)
     fmap.default_js = (
         [(Path(p).stem, f"{SERVED_PREFIX}/{p}") for p in JS_ASSETS] if assets == "served" else []
     )
@@ -154,7 +156,8 @@ def build_map(
         else []
     )
     background = "#ffffff" if base.basemap == "none" else "#f2efe9"
-    fmap.add_child(DzSetup({"background": background}), name="dz_setup")
+    city = [list(base.bounds[0]), list(base.bounds[1])]
+    fmap.add_child(DzSetup({"background": background, "city": city}), name="dz_setup")
     for tile in basemap_tiles(base.basemap, tianditu_key=tianditu_key):
         folium.TileLayer(
             tiles=tile.url,

@@ -40,7 +40,7 @@ import shapely
 from dzgeo import __version__, style, symbology
 from dzgeo.counting import county_counts
 from dzgeo.data.published import Layers
-from dzgeo.filters import ViewState, apply_filter
+from dzgeo.filters import VIEWS, ViewState, apply_filter
 from dzgeo.frames import records
 from dzgeo.settings import PLAN_TITLE
 from dzgeo.vocabulary import split_multi
@@ -49,6 +49,7 @@ from dzgeo.web.labels import (
     anchor_label,
     county_labels,
     place_points,
+    priority_terms,
     route_labels,
     zone_labels,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "build_map",
     "city_anchor",
     "city_outline",
+    "focus_overlay",
     "inline_assets",
     "legend",
     "map_html",
@@ -142,6 +144,8 @@ __all__ = [
     "view_token",
 ]
 
+#: County fill opacity at most, over a tile basemap (the basemap must stay readable).
+TILE_FILL_OPACITY = 0.4
 #: Name under which the base map stores the county geometry for the view's fill layer.
 COUNTY_STORE = "counties"
 
@@ -280,8 +284,16 @@ def _zone_overlays(layers: Layers, basemap: str) -> list[Overlay]:
             )
         )
     if len(other):
+        # 多点突破 places that are zones (运河经济开发区) are labelled with their priorities
+        terms = priority_terms(layers.priorities)
         out.append(
-            Overlay("园区与平台", (geo_part(other, _zone_props(other, zone_tip), pane="dzZone"),))
+            Overlay(
+                "园区与平台",
+                (
+                    geo_part(other, _zone_props(other, zone_tip), pane="dzZone"),
+                    labels_part(zone_labels(other, terms)),
+                ),
+            )
         )
     return out
 
@@ -311,9 +323,12 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     props = []
     for row, fill_color in zip(records(counties), fills, strict=True):
         counts = per_county.get(cell_text(row.get("adcode")), {})
+        county_style = dict(leaflet_styles(symbology.county_fill_symbol(fill_color))[0])
+        if state.basemap != "none":  # let the basemap show through
+            county_style["fillOpacity"] = min(county_style.get("fillOpacity", 1), TILE_FILL_OPACITY)
         props.append(
             {
-                "_s": leaflet_styles(symbology.county_fill_symbol(fill_color))[0],
+                "_s": county_style,
                 "_t": county_tip(row, counts, state.view),
                 "_p": county_popup(row, counts, flt, list(layers.vocab.industries)),
             }
@@ -332,7 +347,15 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
             script_json(
                 project_payload(markers, basemap=state.basemap, anchor=anchor, year=flt.year)
             ),
-            script_json({"token": token, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}),
+            script_json(
+                {
+                    "token": token,
+                    "minZoom": MIN_ZOOM,
+                    "maxZoom": MAX_ZOOM,
+                    # the 布局 view opens with zones and labels in sight, not under clusters
+                    "startHidden": state.view == VIEWS[0],
+                }
+            ),
         )
     ]
     n_city = n_at_city(projects)
@@ -346,6 +369,12 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
         control=False,
     )
     return ViewLayers(token, n, (fill, labels, points, key))
+
+
+def focus_overlay(project_id: str) -> Overlay:
+    """An overlay that flies the map to project ``project_id`` and opens its popup (the
+    table's 定位 action); it draws nothing."""
+    return Overlay("定位", (Part("focus", script_json({"id": project_id})),), control=False)
 
 
 def _corridor_key(cell: object) -> str:

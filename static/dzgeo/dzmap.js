@@ -31,6 +31,8 @@
     if (opts && opts.background) map.getContainer().style.background = opts.background;
     map.getContainer().classList.add("dz-map");
     if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    if (dz.navigation) dz.navigation(map, opts);
+    if (dz.watchLabels) dz.watchLabels(map);
     return map;
   };
 
@@ -136,14 +138,24 @@
           L.DomEvent.disableClickPropagation(div);
           L.DomEvent.disableScrollPropagation(div);
           var toggle = div.querySelector(".dz-legend-toggle");
+          var size = map.getSize();
+          // folded on small maps, so that it covers no county; the reader unfolds it
+          if (dz.legendOpen === false || (dz.legendOpen == null && (size.x < 1150 || size.y < 640))) {
+            div.classList.add("dz-collapsed");
+          }
           if (toggle) {
             L.DomEvent.on(toggle, "click", function () {
               div.classList.toggle("dz-collapsed");
+              dz.legendOpen = !div.classList.contains("dz-collapsed");
+              toggle.setAttribute("aria-expanded", String(dz.legendOpen));
+              if (!map._dzMoved && dz.fitCity) dz.fitCity(map, true);
+              if (dz.scheduleLabels) dz.scheduleLabels(map);
             });
           }
           return div;
         };
         this._control = control.addTo(map);
+        if (!map._dzMoved && dz.fitCity) dz.fitCity(map); // room for the legend as it is
         if (opts.token) map.getContainer().setAttribute("data-dz-view", opts.token);
       },
       onRemove: function (map) {
@@ -168,7 +180,7 @@
   dz.view = function (u) {
     var proj = dz.lastProjects;
     var map = window.map;
-    if (!u || !map || !proj || !proj._map || !window.feature_group) return false;
+    if (!u || !map || !proj || !(proj._map || proj._dzMap) || !window.feature_group) return false;
     if (u.token !== dz.viewToken) {
       var t0 = performance.now();
       var body = u.packed ? dz.unpack({ packed: u.packed }) : u;
@@ -337,6 +349,10 @@
     opts = opts || {};
     var Layer = L.Layer.extend({
       _dzKind: "projects",
+      addTo: function (target) {
+        this._dzParent = target; // the overlay group, switched on by focus()
+        return L.Layer.prototype.addTo.call(this, target);
+      },
       onAdd: function (map) {
         var t0 = performance.now();
         this._d = this._d || dz.unpack(payload);
@@ -348,6 +364,22 @@
         map.on("moveend", this._draw, this);
         this._draw();
         this._mark(opts.token, performance.now() - t0);
+        var first = !this._dzMap;
+        this._dzMap = map;
+        if (first) {
+          var self = this;
+          setTimeout(function () {
+            self._defaultShown(opts);
+          }, 0);
+        }
+        if (!map._dzWatchProjects) {
+          // remember the reader's own choice in the layer control (not the swaps of a rerun)
+          map._dzWatchProjects = true;
+          map.getContainer().addEventListener("change", function (e) {
+            var label = e.target.closest && e.target.closest(".leaflet-control-layers label");
+            if (label && label.textContent.indexOf("重点项目") >= 0) dz.projectsWanted = e.target.checked;
+          });
+        }
         // the app may hold a newer view than this element was built with
         setTimeout(dz.pullView, 0);
       },
@@ -356,9 +388,20 @@
       setMask: function (f) {
         this._build(f);
         this._draw();
+        this._defaultShown(f);
+      },
+      /** Switch the layer on or off as the view wants (``startHidden``: the 布局 view
+       * opens with the zones in sight), unless the reader chose in the layer control. */
+      _defaultShown: function (f) {
+        var map = this._dzMap;
+        var parent = this._dzParent;
+        if (!map || !parent || parent === map) return;
+        var want = dz.projectsWanted != null ? dz.projectsWanted : !f.startHidden;
+        if (want && !map.hasLayer(parent)) map.addLayer(parent);
+        else if (!want && map.hasLayer(parent)) map.removeLayer(parent);
       },
       _mark: function (token, ms) {
-        var el = this._map.getContainer();
+        var el = (this._map || this._dzMap).getContainer();
         el.setAttribute("data-dz-projects", String(this._shown));
         if (token) el.setAttribute("data-dz-view", token);
         if (token) dz.viewToken = token;
@@ -449,6 +492,7 @@
           var m;
           if (c.properties.cluster) {
             m = L.marker(ll, { icon: clusterIcon(c.properties, d), riseOnHover: true });
+            m._dzCluster = c;
             m.on("click", function () {
               self._clusterClick(c, ll);
             });
@@ -464,6 +508,7 @@
               }),
               title: d.n[i],
             });
+            m._dzI = i;
             m.bindPopup(function () {
               return popupHtml(d, i);
             }, { maxWidth: 360, className: "dz-popup", autoPanPadding: [60, 20] });
@@ -471,12 +516,60 @@
           group.addLayer(m);
         });
       },
-      _clusterClick: function (c, ll) {
+      /** Fly to project ``id`` and open its popup (in its cluster's list when its place
+       * holds several projects); false when no project has that id. */
+      focus: function (id) {
+        var owner = this._dzMap || this._dzMapOf;
+        if (!this._map && this._dzParent && owner) owner.addLayer(this._dzParent);
+        var map = this._map;
+        var d = this._d;
+        var i = d ? d.id.indexOf(String(id)) : -1;
+        if (!map || i < 0) return false;
+        var ll = L.latLng(d.y0 + d.y[i] / 1e5, d.x0 + d.x[i] / 1e5);
+        var self = this;
+        map._dzMoved = true;
+        map.once("moveend", function () {
+          setTimeout(function () {
+            self._open(i, ll);
+          }, 0);
+        });
+        var zoom = Math.max(map.getZoom(), 10);
+        var here = map.latLngToContainerPoint(map.getCenter());
+        if (map.getZoom() === zoom && map.latLngToContainerPoint(ll).distanceTo(here) < 1) {
+          map.fire("moveend"); // nothing to fly: the once() handler above opens the popup
+        } else {
+          map.flyTo(ll, zoom, { duration: 0.5 });
+        }
+        return true;
+      },
+      _open: function (i, ll) {
+        var found = null;
+        var self = this;
+        this._group.eachLayer(function (m) {
+          if (m._dzI === i) found = m;
+        });
+        if (found) {
+          found.openPopup();
+          return;
+        }
+        this._group.eachLayer(function (m) {
+          if (found || !m._dzCluster) return;
+          var leaves = self._index.getLeaves(m._dzCluster.properties.cluster_id, Infinity);
+          for (var k = 0; k < leaves.length; k++) {
+            if (leaves[k].properties.i === i) {
+              found = m;
+              break;
+            }
+          }
+        });
+        if (found) this._clusterClick(found._dzCluster, found.getLatLng(), i);
+      },
+      _clusterClick: function (c, ll, openIndex) {
         var map = this._map;
         var d = this._d;
         var zoom = this._index.getClusterExpansionZoom(c.properties.cluster_id);
         var maxZoom = Math.min(map.getMaxZoom(), opts.maxZoom || 16);
-        if (zoom <= maxZoom && zoom > map.getZoom()) {
+        if (openIndex == null && zoom <= maxZoom && zoom > map.getZoom()) {
           map.flyTo(ll, zoom, { duration: 0.4 });
           return;
         }
@@ -499,8 +592,11 @@
         });
         var more = total > leaves.length ? "<p class=\"dz-note\">仅列出前 " + leaves.length + " 个</p>" : "";
         var div = L.DomUtil.create("div", "dz-pop dz-list");
-        var list = "<h4>此处 " + total + " 个重点项目</h4><ul>" + items.join("") + "</ul>" + more;
-        div.innerHTML = list;
+        var list =
+          "<h4>" + dz.esc(placeOf(leaves, d)) + "：" + total + " 个重点项目</h4><ul>" +
+          items.join("") + "</ul>" + more;
+        div.innerHTML =
+          openIndex == null ? list : '<span class="dz-back">‹ 返回列表</span>' + popupHtml(d, openIndex);
         var popup = L.popup({ maxWidth: 380, maxHeight: 320, className: "dz-popup", autoPanPadding: [60, 20] });
         L.DomEvent.on(div, "click", function (e) {
           var li = e.target.closest("li[data-i]");
@@ -518,7 +614,44 @@
         popup.setLatLng(ll).setContent(div).openOn(map);
       },
     });
-    return new Layer();
+    dz.lastProjectsMade = new Layer();
+    return dz.lastProjectsMade;
+  };
+
+  /** The place a cluster's projects are at: one name, or the two commonest and a count. */
+  function placeOf(leaves, d) {
+    var counts = {};
+    var order = [];
+    leaves.forEach(function (f) {
+      var i = f.properties.i;
+      var name = d.src[d.k[i]] === "unplaced" ? "全市层面（未指明地点）" : d.plc[d.p[i]].split("|")[0];
+      if (!(name in counts)) {
+        counts[name] = 0;
+        order.push(name);
+      }
+      counts[name] += 1;
+    });
+    order.sort(function (a, b) {
+      return counts[b] - counts[a];
+    });
+    if (order.length === 1) return order[0];
+    return order.slice(0, 2).join("、") + (order.length > 2 ? " 等 " + order.length + " 地" : "");
+  }
+
+  /** A layer that, once added, shows project ``payload.id`` of the current project layer. */
+  dz.focus = function (payload) {
+    var Focus = L.Layer.extend({
+      onAdd: function (map) {
+        var layer = dz.lastProjects || dz.lastProjectsMade;
+        if (!layer) return;
+        layer._dzMapOf = map;
+        setTimeout(function () {
+          layer.focus(payload.id);
+        }, 0);
+      },
+      onRemove: function () {},
+    });
+    return new Focus();
   };
 
   function clusterIcon(props, d) {

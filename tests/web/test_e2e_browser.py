@@ -42,7 +42,10 @@ COUNT_JS = """() => {
   document.querySelectorAll('.dz-cl span').forEach((e) => { shown += Number(e.textContent); });
   shown += document.querySelectorAll('.dz-pt').length;
   const layer = window.dzmap && window.dzmap.lastProjects;
-  if (!layer || !layer._map) return {token: map.getAttribute('data-dz-view'), n: shown, shown};
+  const payload = window.dzReady ? window.dzReady.projects : null;
+  if (!layer || !layer._map) {
+    return {token: map.getAttribute('data-dz-view'), n: shown, shown, payload};
+  }
   const d = layer._d, m = layer._map, b = m.getBounds().pad(0.25);
   const ids = new Set();
   const add = (i) => ids.add(d.u ? d.u[i] : i);
@@ -52,7 +55,7 @@ COUNT_JS = """() => {
       layer._index.getLeaves(c.properties.cluster_id, Infinity).forEach((f) => add(f.properties.i));
     } else add(c.properties.i);
   }
-  return {token: map.getAttribute('data-dz-view'), n: ids.size, shown};
+  return {token: map.getAttribute('data-dz-view'), n: ids.size, shown, payload};
 }"""
 
 
@@ -225,8 +228,13 @@ def test_map_counts_every_project_then_one_industry(app_server, offline, layers)
     page = offline.page
     page.goto(url)
     first = wait_for_map(page)
-    assert first["n"] == len(layers.projects)
-    assert "272" in map_frame(page).inner_text(".leaflet-control-layers")  # layer control
+    # the 布局 view opens with the projects switched off (zones in sight), all 272 loaded
+    assert first["payload"] == len(layers.projects)
+    control = map_frame(page).locator(".leaflet-control-layers label").filter(has_text="重点项目")
+    assert "272" in control.inner_text()
+    control.locator("input").uncheck() if control.locator("input").is_checked() else None
+    control.locator("input").check()
+    map_frame(page).wait_for_function(f"({COUNT_JS})().n === {len(layers.projects)}")
     assert map_frame(page).locator(".dz-legend").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-layout-all.png"), full_page=True)
@@ -234,7 +242,9 @@ def test_map_counts_every_project_then_one_industry(app_server, offline, layers)
     choose(page, "产业", "新能源")
     after = wait_for_map(page, not_token=first["token"])
     expected = int(layers.industries.set_index("name").loc["新能源", "projects"])
-    assert after["n"] == expected < first["n"]
+    assert after["payload"] == expected < first["payload"]
+    # the reader's choice to see the projects holds across the filter change
+    map_frame(page).wait_for_function(f"({COUNT_JS})().n === {expected}")
     # the map filtered its own copy of the projects: the layer control follows too
     assert f"重点项目（{expected} 个）" in map_frame(page).inner_text(".leaflet-control-layers")
     assert parse_qs(urlparse(page.url).query) == {"industry": ["新能源"]}
@@ -251,7 +261,7 @@ def test_a_copied_url_reproduces_the_view(app_server, offline, layers):
     expected = int(layers.industries.set_index("name").loc["文化旅游", "projects"])
     assert drawn["n"] == expected
     frame = map_frame(page)
-    assert "区县重点项目数" in frame.inner_text(".dz-legend")
+    assert "区县重点项目数" in frame.text_content(".dz-legend")  # folded on a small map
     assert "项目" in page.locator('[data-testid="stSidebar"]').inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-projects-view.png"), full_page=True)
@@ -263,10 +273,14 @@ def test_tile_basemap_offline_still_draws_every_vector_layer(app_server, offline
     page = offline.page
     page.goto(f"{url}/?basemap=amap")
     drawn = wait_for_map(page)
-    assert drawn["n"] == len(layers.projects)
+    assert drawn["payload"] == len(layers.projects)
     frame = map_frame(page)
     assert frame.locator("path.leaflet-interactive").count() >= len(layers.counties_web)
-    assert "GCJ-02" in frame.inner_text(".dz-legend")
+    assert "GCJ-02" in frame.text_content(".dz-legend")
+    # the tiles cannot load here: the reader is told, instead of seeing grey
+    notice = frame.locator(".dz-notice")
+    notice.wait_for(timeout=15_000)
+    assert "底图加载失败" in notice.inner_text()
     page.wait_for_timeout(500)
     hosts = {urlparse(u).hostname or "" for u in offline.blocked}
     assert hosts and all(h.endswith("autonavi.com") for h in hosts), hosts  # only the tiles
@@ -323,7 +337,7 @@ def test_standalone_page_is_offline_and_escapes_data(tmp_path, offline, layers):
     projects.loc[projects.index[0], "enterprise"] = XSS
     evil = dataclasses.replace(layers, projects=projects)
     path = tmp_path / "map.html"
-    path.write_text(webmap.standalone_html(evil, ViewState()), encoding="utf-8")
+    path.write_text(webmap.standalone_html(evil, ViewState(view="项目")), encoding="utf-8")
     page = offline.page
     page.goto(path.as_uri())
     page.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=30_000)
@@ -332,7 +346,8 @@ def test_standalone_page_is_offline_and_escapes_data(tmp_path, offline, layers):
 
     only = tmp_path / "one.html"
     only.write_text(
-        webmap.standalone_html(evil, ViewState(ProjectFilter(text="onerror"))), encoding="utf-8"
+        webmap.standalone_html(evil, ViewState(ProjectFilter(text="onerror"), "项目")),
+        encoding="utf-8",
     )
     page.goto(only.as_uri())
     page.wait_for_function("window.dzReady", timeout=30_000)
