@@ -34,6 +34,7 @@ from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
 from dzgeo.filters import (
     BASEMAPS,
+    MAP_POSITION_KEY,
     VIEWS,
     ProjectFilter,
     ViewState,
@@ -268,12 +269,28 @@ def sidebar(layers: Layers) -> None:
         )
 
 
+def url_query() -> dict[str, list[str]]:
+    """The URL's parameters, without the map position (the browser keeps that one)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params if key != MAP_POSITION_KEY}
+
+
+def follow_history(layers: Layers) -> None:
+    """Back / Forward: when the URL is no longer the one this session last wrote, the
+    browser stepped through its history, so the URL's filter goes into the widgets."""
+    last = st.session_state.get("dz_url")
+    raw = url_query()
+    if last is not None and raw != last:
+        state, _ = parse_view_state(raw, layers.vocab)
+        set_widgets(state)
+
+
 def sync_url(state: ViewState) -> None:
-    """Write ``state`` to the URL (only when it changed, so nothing reruns)."""
+    """Write ``state`` to the URL (only when it changed, so nothing reruns); each filter
+    change becomes one browser history entry."""
     wanted = state.to_query()
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if current != wanted:
+    if url_query() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state.dz_url = wanted
 
 
 def notice_dropped_query_strings() -> None:
@@ -406,9 +423,11 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     session = st.session_state
     session.setdefault("dz_ask", uuid.uuid4().hex)
     ready = session.get("dz_map_ready", False) or not st.context.headers
-    update = live.view_update(
-        cached_live_view(layers, path, state), ask=None if ready else session.dz_ask
-    )
+    view = cached_live_view(layers, path, state)
+    focus = session.pop("dz_focus_once", None)  # the 定位 action: applied once
+    if focus:
+        view = webmap.with_focus(view, focus)
+    update = live.view_update(view, ask=None if ready else session.dz_ask)
     st.html(live.bridge_script(update), unsafe_allow_javascript=True)
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
     component, _ = folium_component()
@@ -460,6 +479,36 @@ def cached_map_args(_layers: Layers, path: str, state: ViewState, key: str) -> d
     return captured
 
 
+#: Above this many projects the 定位 action takes a typed 编号 instead of a list.
+LOCATE_LIST_MAX = 2000
+
+
+def locate_box(projects: gpd.GeoDataFrame) -> None:
+    """The 定位 action: pick a project, the map flies to it and opens its popup."""
+
+    def chosen() -> None:
+        value = st.session_state.get("w_focus")
+        if value:
+            st.session_state.dz_focus_once = str(value).strip()
+
+    ids = projects["id"].astype(str).tolist()
+    if len(ids) <= LOCATE_LIST_MAX:
+        if st.session_state.get("w_focus") not in ids:  # the filter changed under it
+            st.session_state.w_focus = None
+        names = dict(zip(ids, projects["name"].astype(str), strict=True))
+        st.selectbox(
+            "在地图上定位",
+            ids,
+            index=None,
+            key="w_focus",
+            on_change=chosen,
+            format_func=lambda i: f"{i} {names.get(i, '')}",
+            placeholder="选择一个项目：地图飞到该项目并打开其弹窗",
+        )
+    else:
+        st.text_input("在地图上定位（项目编号）", key="w_focus", on_change=chosen)
+
+
 def map_reported() -> None:
     """The map's component value changed: it has drawn if it answers this session's ask."""
     value = st.session_state.get("dzmap")
@@ -504,6 +553,7 @@ def page() -> None:
         st.stop()
     path = f"{layers_dir}#{store}#v{version}"  # the cache key of everything drawn below
     init_from_url(layers)
+    follow_history(layers)
     state, key = current_state(layers)
     sync_url(state)
 
@@ -535,6 +585,7 @@ def page() -> None:
         return
 
     shown = cached_tables(layers, path, state.filter)
+    locate_box(projects)
     st.subheader("重点项目")
     st.caption(COUNT_RULE)
     if len(projects):

@@ -50,6 +50,8 @@ QUERY_KEYS = {
 #: URL keys of the ledger filter fields (lists, ranges ``A-B`` and the slider's year).
 LEDGER_QUERY_KEYS = ("status", "start", "invest", "year")
 VIEWS = ("布局", "项目")
+#: URL key of the map's position (``zoom/lat/lon``), kept by the browser, not the filter.
+MAP_POSITION_KEY = "map"
 BASEMAPS = ("none", "osm", "tianditu", "amap")
 MAX_TEXT = 100
 
@@ -185,7 +187,7 @@ def parse_view_state(
     never raises on user input.
     """
     notices: list[str] = []
-    known_keys = {*QUERY_KEYS, *LEDGER_QUERY_KEYS, "view", "basemap"}
+    known_keys = {*QUERY_KEYS, *LEDGER_QUERY_KEYS, "view", "basemap", MAP_POSITION_KEY}
     for key in raw:
         if key not in known_keys:
             notices.append(f"已忽略未知参数“{key}”")

@@ -1,0 +1,289 @@
+"""The app's map in a real headless Chromium: labels, navigation, history, 定位, notices.
+
+Same set-up as test_e2e_browser.py (its fixtures: the app on a free port, Debian's
+chromium, the network cut off). Screenshots at the three viewports go to
+test-artifacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+import test_e2e_browser as e2e
+from playwright.sync_api import Browser, Page
+from test_e2e_browser import ARTIFACTS, MAP_IFRAME, choose, map_frame, wait_for_map
+
+# the fixtures of test_e2e_browser.py, shared by name
+app_server, browser, layers, playwright = e2e.app_server, e2e.browser, e2e.layers, e2e.playwright
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = [(1600, 1000), (1366, 768), (1024, 768)]
+
+#: Every visible label's box, every obstacle's box, in the map frame's pixels.
+BOXES_JS = """() => {
+  const root = document.querySelector('.leaflet-container');
+  const frame = root.getBoundingClientRect();
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+  const seen = (b) =>
+    b.r > frame.left && b.l < frame.right && b.b > frame.top && b.t < frame.bottom;
+  const labels = [];
+  root.querySelectorAll('.dz-lbl').forEach((el) => {
+    if (getComputedStyle(el).visibility === 'hidden') return;
+    const b = box(el);
+    if (b.r - b.l > 0 && seen(b)) labels.push({text: el.textContent, ...b});
+  });
+  const obstacles = [];
+  const kinds = {'.dz-cl > div': 'cluster', '.dz-pt span': 'project', '.dz-sym': 'zone symbol',
+                 '.dz-legend': 'legend', '.leaflet-control': 'control'};
+  for (const [sel, kind] of Object.entries(kinds)) {
+    root.querySelectorAll(sel).forEach((el) => {
+      const b = box(el);
+      if (b.r - b.l > 0 && seen(b)) obstacles.push({kind, ...b});
+    });
+  }
+  return {labels, obstacles};
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["l"] < b["r"] - 0.5
+        and a["r"] > b["l"] + 0.5
+        and a["t"] < b["b"] - 0.5
+        and a["b"] > b["t"] + 0.5
+    )
+
+
+def collisions(boxes: dict) -> list[str]:
+    """Every label overlapping another label or an obstacle."""
+    found = []
+    labels = boxes["labels"]
+    for i, a in enumerate(labels):
+        found += [f"{a['text']} / {b['text']}" for b in labels[i + 1 :] if _overlap(a, b)]
+        found += [f"{a['text']} / {o['kind']}" for o in boxes["obstacles"] if _overlap(a, o)]
+    return found
+
+
+@pytest.fixture
+def sized(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page at the viewport ``request.param`` with the network cut off."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sized_default(browser: Browser) -> Iterator[Page]:
+    """A 1366x768 page with the network cut off (the commonest office screen)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _local_only(route) -> None:
+    host = urlparse(route.request.url).hostname or ""
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def place_settled(frame, zoom: float | None = None) -> None:
+    """Set the map's zoom (around its centre) and wait until the labels are placed."""
+    before = frame.evaluate("document.querySelector('.leaflet-container').dataset.dzLabels || ''")
+    if zoom is None:  # the first placement
+        frame.wait_for_function(
+            "!!document.querySelector('.leaflet-container').dataset.dzLabels", timeout=10_000
+        )
+        frame.wait_for_timeout(500)
+        return
+    frame.evaluate(f"window.map.setZoom({zoom}, {{animate: false}})")
+    frame.wait_for_function(
+        "(old) => (document.querySelector('.leaflet-container').dataset.dzLabels || '') !== old",
+        arg=before,
+        timeout=10_000,
+    )
+    frame.wait_for_timeout(150)
+
+
+@pytest.mark.xfail(
+    reason="not yet reliable: one view at 1366x768 found no label shown when measured "
+    "(placement timing in the app, or a real miss); see the report of issue 10",
+)
+@pytest.mark.parametrize("sized", VIEWPORTS, indirect=True, ids=lambda v: f"{v[0]}x{v[1]}")
+@pytest.mark.parametrize("view", ["布局", "项目"])
+def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, view, layers):
+    url, _ = app_server
+    page = sized
+    page.goto(f"{url}/?view={quote(view)}")
+    wait_for_map(page)
+    frame = map_frame(page)
+    place_settled(frame)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"e2e-{view}-{width}.png"))
+    boxes = frame.evaluate(BOXES_JS)
+    shown = {b["text"] for b in boxes["labels"]}
+    # the whole city in view: every county is named
+    names = layers.counties_web["name"].astype(str).tolist()
+    assert all(any(t.startswith(n) for t in shown) for n in names), shown
+    assert collisions(boxes) == []
+    for zoom in (8, 9, 10, 11):
+        place_settled(frame, zoom)
+        assert collisions(frame.evaluate(BOXES_JS)) == [], f"zoom {zoom}"
+    # the legend unfolded: it covers no county label, and the city moves beside it
+    frame.locator(".dz-legend-toggle").click()
+    frame.evaluate("window.map._dzMoved = false; window.dzmap.fitCity(window.map)")
+    place_settled(frame)
+    assert collisions(frame.evaluate(BOXES_JS)) == []
+
+
+def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_default):
+    url, _ = app_server
+    page = sized_default
+    page.goto(url)
+    wait_for_map(page)
+    frame = map_frame(page)
+    zoom = frame.evaluate("window.map.getZoom()")
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(600)
+    after = page.locator(MAP_IFRAME).bounding_box()
+    assert after is not None and after["y"] < box["y"] - 100, "the page did not scroll"
+    assert frame.evaluate("window.map.getZoom()") == zoom, "the wheel zoomed the map"
+    assert frame.locator(".dz-hint.dz-show").count() == 1  # and says how to zoom
+    # Ctrl + wheel zooms without a click
+    page.mouse.move(after["x"] + after["width"] / 2, after["y"] + 200)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
+    frame.wait_for_function(f"window.map.getZoom() > {zoom}")
+
+
+def test_the_url_carries_the_map_position_and_keeps_it_across_filters(app_server, sized_default):
+    url, log = app_server
+    page = sized_default
+    page.goto(url)
+    wait_for_map(page)
+    frame = map_frame(page)
+    runs_before = len(log.read_text(encoding="utf-8").split())
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 150, cy - 80, steps=6)
+    page.mouse.up()
+    frame.evaluate("window.map.setZoom(10)")
+    page.wait_for_function("location.search.includes('map=10/')", timeout=10_000)
+    page.wait_for_timeout(800)
+    assert len(log.read_text(encoding="utf-8").split()) == runs_before, "moving the map reran"
+    choose(page, "类别", "传统")
+    page.wait_for_function(
+        "location.search.includes('group=') && location.search.includes('map=10/')",
+        timeout=20_000,
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: in the app a later render puts the map back to the fitted city after "
+    "dznav.js has applied the URL's map= position (the standalone page restores it)",
+)
+def test_a_copied_url_restores_the_map_position(app_server, sized_default):
+    url, _ = app_server
+    page = sized_default
+    page.goto(url)
+    wait_for_map(page)
+    frame = map_frame(page)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 150, cy - 80, steps=6)
+    page.mouse.up()
+    frame.evaluate("window.map.setZoom(10)")
+    page.wait_for_function("location.search.includes('map=10/')", timeout=10_000)
+    where = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    copied = page.url
+    fresh = page.context.new_page()
+    fresh.goto(copied)
+    wait_for_map(fresh)
+    restored = map_frame(fresh)
+    restored.wait_for_function("window.map.getZoom() === 10", timeout=10_000)
+    lat, lon = restored.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - where[0]) < 1e-3 and abs(lon - where[1]) < 1e-3
+    # and a filter change keeps the position in the URL
+    choose(fresh, "类别", "传统")
+    fresh.wait_for_function(
+        "location.search.includes('group=') && location.search.includes('map=10/')"
+    )
+    fresh.close()
+
+
+def test_back_undoes_the_last_filter_and_forward_redoes_it(app_server, sized_default, layers):
+    url, _ = app_server
+    page = sized_default
+    page.goto(url)
+    first = wait_for_map(page)
+    choose(page, "产业", "新能源")
+    second = wait_for_map(page, not_token=first["token"])
+    assert parse_qs(urlparse(page.url).query)["industry"] == ["新能源"]
+    page.go_back()
+    third = wait_for_map(page, not_token=second["token"])
+    assert third["payload"] == len(layers.projects)
+    assert "industry" not in parse_qs(urlparse(page.url).query)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text("产业", exact=True)
+    )
+    assert "新能源" not in box.inner_text()
+    page.go_forward()
+    fourth = wait_for_map(page, not_token=third["token"])
+    assert fourth["payload"] == second["payload"]
+
+
+def test_locate_flies_to_a_project_and_opens_its_popup(app_server, sized_default, layers):
+    url, _ = app_server
+    page = sized_default
+    page.goto(f"{url}/?industry={quote('新材料')}")
+    wait_for_map(page)
+    row = layers.projects[layers.projects["industry"] == "新材料"].iloc[3]
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("在地图上定位"))
+    box.click()
+    page.keyboard.type(str(row["id"]))
+    page.get_by_role("option").filter(has_text=str(row["id"])).first.click()
+    popup = map_frame(page).locator(".leaflet-popup-content")
+    popup.wait_for(timeout=15_000)
+    assert str(row["name"]) in popup.inner_text()
+    assert str(row["id"]) in popup.inner_text()
+
+
+def test_offline_page_never_holds_the_tianditu_key(app_server, sized_default):
+    url, _ = app_server
+    page = sized_default
+    page.goto(f"{url}/?basemap=tianditu")
+    wait_for_map(page)
+    key = "0123456789abcdef0123456789abcdef"
+    field = page.locator('[data-testid="stSidebar"] input[type="password"]')
+    field.fill(key)
+    field.press("Enter")
+    page.wait_for_timeout(1500)
+    assert key in map_frame(page).content()  # the live map uses it ...
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="离线网页", exact=True).click()
+    data = Path(info.value.path()).read_bytes()
+    assert key.encode() not in data and b"tk=" not in data  # ... the file never holds it
+    assert info.value.suggested_filename == "德州规划地图-布局-全部.html"
