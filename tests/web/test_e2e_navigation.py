@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-import test_e2e_browser as e2e
 from playwright.sync_api import Browser, Page
-from test_e2e_browser import ARTIFACTS, MAP_IFRAME, choose, map_frame, wait_for_map
+
+if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
+    from web import test_e2e_browser as e2e
+else:
+    import test_e2e_browser as e2e
+
+ARTIFACTS, MAP_IFRAME, choose = e2e.ARTIFACTS, e2e.MAP_IFRAME, e2e.choose
+map_frame, wait_for_map = e2e.map_frame, e2e.wait_for_map
 
 # the fixtures of test_e2e_browser.py, shared by name
 app_server, browser, layers, playwright = e2e.app_server, e2e.browser, e2e.layers, e2e.playwright
