@@ -88,6 +88,12 @@
   /** Place every label of ``map`` now (see the file's comment). */
   dz.placeLabels = function (map) {
     var root = map.getContainer();
+    // labels and zone symbols added while the map was being fitted can hold positions of
+    // an earlier pixel origin (seen in the app's frame): put every such marker back first
+    map.eachLayer(function (layer) {
+      var pane = layer.options && layer.options.pane;
+      if (layer instanceof L.Marker && layer._icon && (pane === "dzLabel" || pane === "dzZone")) layer.update();
+    });
     var frame = rectOf(root);
     var inside = { l: frame.l + 2, t: frame.t + 2, r: frame.r - 2, b: frame.b - 2 };
     var placed = [];
