@@ -519,6 +519,7 @@
       /** Fly to project ``id`` and open its popup (in its cluster's list when its place
        * holds several projects); false when no project has that id. */
       focus: function (id) {
+        dz.projectsWanted = true; // the reader asked to see a project: keep the layer on
         var owner = this._dzMap || this._dzMapOf;
         if (!this._map && this._dzParent && owner) owner.addLayer(this._dzParent);
         var map = this._map;
