@@ -123,10 +123,6 @@ def place_settled(frame, zoom: float | None = None) -> None:
     frame.wait_for_timeout(150)
 
 
-@pytest.mark.xfail(
-    reason="not yet reliable: one view at 1366x768 found no label shown when measured "
-    "(placement timing in the app, or a real miss); see the report of issue 10",
-)
 @pytest.mark.parametrize("sized", VIEWPORTS, indirect=True, ids=lambda v: f"{v[0]}x{v[1]}")
 @pytest.mark.parametrize("view", ["布局", "项目"])
 def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, view, layers):
@@ -143,7 +139,7 @@ def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, vi
     shown = {b["text"] for b in boxes["labels"]}
     # the whole city in view: every county is named
     names = layers.counties_web["name"].astype(str).tolist()
-    assert all(any(t.startswith(n) for t in shown) for n in names), shown
+    missing = [n for n in names if not any(t.startswith(n) for t in shown)]
     assert collisions(boxes) == []
     for zoom in (8, 9, 10, 11):
         place_settled(frame, zoom)
@@ -153,6 +149,9 @@ def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, vi
     frame.evaluate("window.map._dzMoved = false; window.dzmap.fitCity(window.map)")
     place_settled(frame)
     assert collisions(frame.evaluate(BOXES_JS)) == []
+    if missing and (view, width) == ("项目", 1024):
+        pytest.xfail(f"known gap: at 1024 px the 项目 view gives way with {missing} (hidden)")
+    assert missing == [], shown
 
 
 def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_default):
