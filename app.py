@@ -362,9 +362,14 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
 
     def briefing(fmt: str) -> bytes:
         # imported on click: matplotlib would add ~0.5 s to every page open
-        from dzgeo.briefing import sheets as staticmap
+        from dzgeo import briefing as sheets
 
-        return staticmap.render(layers, kind=kind, flt=flt, fmt=fmt)
+        return sheets.render(layers, kind=kind, flt=flt, fmt=fmt)
+
+    def briefing_set(fmt: str) -> bytes:
+        from dzgeo import briefing as sheets
+
+        return sheets.render_set(layers, flt=flt, each="industry", fmt=fmt)
 
     for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
         files.append(
@@ -375,6 +380,20 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
                 mime,
             )
         )
+    files += [
+        (
+            "简报图集 PDF",
+            lambda: briefing_set("pdf"),
+            "dezhou-briefing-set.pdf",
+            "application/pdf",
+        ),
+        (
+            "幻灯片 PPTX",
+            lambda: briefing_set("pptx"),
+            "dezhou-briefing.pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+    ]
     cols = st.columns(len(files))
     for col, (label, make, name, mime) in zip(cols, files, strict=True):
         col.download_button(

@@ -59,39 +59,44 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from dzgeo.briefing import sheets as staticmap
+    from dzgeo.briefing import atlas, sheets
+    from dzgeo.briefing.figure import SheetText
     from dzgeo.data.published import read_layers
     from dzgeo.errors import ExportError
     from dzgeo.ledger_view import current_layers
 
+    text = SheetText(
+        subtitle=args.subtitle or "", unit=args.unit or "", review_number=args.review_number or ""
+    )
     options = {"paper": args.paper, "orientation": args.orientation, "dpi": args.dpi}
     if args.each is not None:
-        if args.each != "industry":
-            raise ExportError(f"--each {args.each}: 只支持 --each industry (only 'industry')")
         if args.kind is not None or args.output is not None or args.outdir is None:
             raise ExportError(
-                "--each industry 与地图类型、-o 不能同用，需要 --outdir "
-                "(use: dzgeo export --each industry --outdir DIR)"
+                f"--each {args.each} 与地图类型、-o 不能同用，需要 --outdir "
+                f"(use: dzgeo export --each {args.each} --outdir DIR)"
             )
-        fmt = args.format or "pdf"
-        staticmap.check_request("layout", fmt, **options)
+        fmt = (args.format or "pdf").lower().lstrip(".")
+        sheets.check_request("layout", "pdf" if fmt == "pptx" else fmt, **options)
         layers = current_layers(read_layers(args.layers), args.layers)
         flt = filter_from_options(args, layers.vocab)
-        written = staticmap.export_set(
-            layers, args.outdir, flt=flt, fmt=fmt, progress=not args.no_progress, **options
-        )
+        written = atlas.export_set(
+            layers, args.outdir, flt=flt, each=args.each, fmt=fmt, text=text,
+            progress=not args.no_progress, **options,
+        )  # fmt: skip
     else:
         if args.kind is None or args.output is None or args.outdir is not None:
             raise ExportError(
                 "需要地图类型和 -o 输出文件 (use: dzgeo export layout|projects -o FILE, "
-                "or dzgeo export --each industry --outdir DIR)"
+                "or dzgeo export --each industry|place|status --outdir DIR)"
             )
-        fmt = staticmap.format_for(args.output, args.format)
-        staticmap.check_request(args.kind, fmt, **options)
+        fmt = sheets.format_for(args.output, args.format)
+        sheets.check_request(args.kind, fmt, **options)
         layers = current_layers(read_layers(args.layers), args.layers)
         flt = filter_from_options(args, layers.vocab)
         written = [
-            staticmap.export(layers, args.output, kind=args.kind, flt=flt, fmt=fmt, **options)
+            sheets.export(
+                layers, args.output, kind=args.kind, flt=flt, fmt=fmt, text=text, **options
+            )
         ]
     for path in written:
         print(f"wrote {path}")
@@ -156,15 +161,23 @@ def _cmd_app(args: argparse.Namespace) -> int:
 def _add_export_parser(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export",
-        help="briefing maps as PNG / PDF / SVG",
-        description="出图：布局图、按筛选的项目分布图，或整套（布局 + 每个产业一张）",
+        help="briefing sheets as PDF / PNG / SVG, sets and slide decks",
+        description="出图：布局图、按筛选的项目图（带项目清单），或整套（布局 + 每个产业、"
+        "每个地点或每种状态一张；PDF 另出一个带书签的合订本；PPTX 为幻灯片）",
     )
     export.add_argument("kind", nargs="?", help="layout | projects")
-    export.add_argument("-o", "--output", type=Path, help="output file (.png .pdf .svg)")
-    export.add_argument("--each", metavar="industry", help="one map per industry (+ layout)")
+    export.add_argument("-o", "--output", type=Path, help="output file (.png .pdf .svg .pptx)")
+    export.add_argument(
+        "--each",
+        metavar="industry|place|status",
+        help="a set: one sheet per industry, place or 状态",
+    )
     export.add_argument("--outdir", type=Path, help="output folder for --each")
     add_filter_options(export)
-    export.add_argument("--format", help="png | pdf | svg (default: from the suffix)")
+    export.add_argument("--format", help="png | pdf | svg | pptx (default: from the suffix)")
+    export.add_argument("--subtitle", help="副标题 (a line under the title)")
+    export.add_argument("--unit", help="制图单位 (shown in the footer; default dzgeo)")
+    export.add_argument("--review-number", help="审图号 (shown in the footer when given)")
     export.add_argument("--paper", default="A4", help="A4 | A3 (default A4)")
     export.add_argument(
         "--orientation", default="landscape", help="landscape | portrait (default landscape)"

@@ -1,4 +1,5 @@
-"""The ``layout`` briefing map: corridors, routes, lead and development zones, priorities."""
+"""The ``layout`` briefing map: corridors, routes, 双区, the other zones, parks and platforms
+(as the web map shows them), and each county's 多点突破 priorities."""
 
 from __future__ import annotations
 
@@ -9,13 +10,10 @@ from dzgeo.briefing.figure import MapBuilder
 from dzgeo.briefing.furniture import metres_per_point
 from dzgeo.briefing.geometry import draw_line, draw_polygon
 from dzgeo.briefing.labels import Label, TextLine
-from dzgeo.briefing.page import INK, MUTED, Page
+from dzgeo.briefing.legendkeys import tag
+from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import fill_layers, line_layers, marker_kwargs
-from dzgeo.frames import Row, records, rows
-from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
-
-CORRIDOR_COLORS = {"axis": style.AXIS_COLOR, "belt": style.BELT_COLOR}
 
 
 class LayoutMap(MapBuilder):
@@ -25,40 +23,65 @@ class LayoutMap(MapBuilder):
 
     def subtitle(self) -> str:
         text = "双区引领 · 轴带联动 · 多点突破（规划第二章第三节）"
-        if not self.flt.is_empty():
-            text += f"；本图不随项目筛选变化（当前筛选：{self.flt.describe()}）"
+        if self.flt.places:
+            text += f"；地点：{'、'.join(self.flt.places)}"
         return text
 
     def schematic_parts(self) -> list[str]:
         width = ", ".join(sorted({f"{w:g}" for w in self.geo.corridors["width_km"]}))
         return [
-            f"走廊带（沿线宽 {width} km）、交通干线走向、双区与开发区的位置和范围均为示意",
+            f"走廊带（沿线宽 {width} km）、交通干线走向、"
+            "双区、开发区、园区和平台的位置和范围均为示意",
         ]
 
     def draw(self, page: Page) -> None:
         ax, k = page.ax, page.k
         counties = self.geo.counties
-        fills = [
-            style.LAYOUT_FILLS.get(c or "", style.LAYOUT_FILLS[""])
-            for c in counties["corridors"].fillna("")
-        ]
+        present = ["|".join(sorted(split_multi(c))) for c in counties["corridors"].fillna("")]
+        by_fill = {}
+        for entry in symbology.layout_fill_entries(present):  # registered in the spec's order
+            self.catalog.add(entry)
+            by_fill[entry.symbol.fill] = entry
+        fills = []
+        for key in present:
+            color = style.LAYOUT_FILLS.get(key, style.LAYOUT_FILLS[""])
+            fills.append((color, by_fill[color]))
         self.draw_counties(page, fills)
-        for row in rows(self.geo.corridors):
+        corridors = self.geo.corridors
+        for row, entry in zip(
+            corridors.itertuples(index=False),
+            symbology.band_entries(corridors.to_dict("records")),
+            strict=True,
+        ):
+            if not self.visible(ax, row.geometry):
+                continue
+            key = self.catalog.add(entry)
             for kwargs in fill_layers(symbology.band_symbol(row.id), k):
-                draw_polygon(ax, row.geometry, zorder=3, **kwargs)
-        for row in rows(self.geo.routes):
-            for kwargs in line_layers(symbology.route_symbol(row.kind, row.corridor), k):
-                draw_line(ax, row.geometry, zorder=8, **kwargs)
+                tag(draw_polygon(ax, row.geometry, zorder=3, **kwargs), key)
+        names = dict(zip(corridors["id"], corridors["name"], strict=False))
+        routes = {
+            e.symbol: e for e in symbology.route_entries(self.geo.routes.to_dict("records"), names)
+        }
+        for row in self.geo.routes.itertuples(index=False):
+            if not self.visible(ax, row.geometry):
+                continue
+            symbol = symbology.route_symbol(row.kind, row.corridor)
+            key = self.catalog.add(routes[symbol])
+            for kwargs in line_layers(symbol, k):
+                tag(draw_line(ax, row.geometry, zorder=8, **kwargs), key)
             self.labels.append(self._route_label(page, row))
         self._draw_zones(page)
         self._county_labels(page)
+        self.catalog.note(
+            symbology.SECTIONS[0], "县市区名称下为规划确定的多点突破重点产业（规划原词）"
+        )
 
-    def _route_label(self, page: Page, row: Row) -> Label:
+    def _route_label(self, page: Page, row: object) -> Label:
         line = row.geometry
         if line.geom_type == "MultiLineString":
             line = max(line.geoms, key=lambda g: g.length)
         point = line.interpolate(0.5, normalized=True)
-        color = CORRIDOR_COLORS.get(row.corridor, MUTED)
+        color = symbology.corridor_color(row.corridor)
         return Label(
             point.x,
             point.y,
@@ -70,72 +93,73 @@ class LayoutMap(MapBuilder):
         )
 
     def _draw_zones(self, page: Page) -> None:
-        """Every zone in its spec symbol; labels for 双区 and the 开发区 with priorities."""
+        """Every zone in its spec symbol (as the web map shows them); labels for 双区, the
+        运河经济开发区 and, where there is room, the parks and platforms."""
         ax, k = page.ax, page.k
         mpp = metres_per_point(ax)
+        zones = self.geo.zones
+        entries = {e.symbol: e for e in symbology.zone_entries(zones.to_dict("records"))}
         priorities = self.layers.priorities
-        for row in rows(self.geo.zones):
+        for row in zones.itertuples(index=False):
             geom = row.geometry
+            if not self.visible(ax, geom):
+                continue
             symbol = symbology.zone_symbol(row.kind, geom.geom_type)
+            key = self.catalog.add(entries[symbol])
             if isinstance(symbol, symbology.MarkerSymbol):
                 centre = geom if geom.geom_type == "Point" else geom.representative_point()
-                ax.plot(centre.x, centre.y, zorder=10, **marker_kwargs(symbol, k))
+                tag(ax.plot(centre.x, centre.y, zorder=10, **marker_kwargs(symbol, k)), key)
                 radius = symbol.size * k / 2
             else:
                 for kwargs in fill_layers(symbol, k):
-                    draw_polygon(ax, geom, zorder=9, **kwargs)
+                    tag(draw_polygon(ax, geom, zorder=9, **kwargs), key)
                 centre = geom.representative_point()
                 radius = math.sqrt(geom.area / math.pi) / mpp
-            color = style.ZONE_COLORS.get(row.kind, INK)
-            if row.kind == "lead_zone":
-                name = self.geo.short.get(row.name, row.name) if len(row.name) > 9 else row.name
-                lines = [
-                    TextLine(name, page.fp(7.8, bold=True), color),
-                    TextLine(f"双区：{row.role}", page.fp(6.6), color),
-                ]
-                priority = 30
-            elif row.kind == "dev_zone":
-                terms = priorities[priorities["place"] == row.name].sort_values("rank")["term"]
-                if not len(terms):
-                    continue  # county dev zones carry their county's priorities
-                lines = [
-                    TextLine(row.name, page.fp(7.2, bold=True), color),
-                    TextLine(" · ".join(terms), page.fp(6.4), color),
-                ]
-                priority = 25
-            else:
+            if not self.in_extent(ax, centre.x, centre.y):
                 continue
-            self.labels.append(
-                Label(
-                    centre.x,
-                    centre.y,
-                    lines,
-                    priority=priority,
-                    avoid_pt=radius + 1,
-                    key=f"zone:{row.name}",
-                )
-            )
+            label = self._zone_label(page, row, priorities)
+            if label is not None:
+                lines, priority, required = label
+                self.labels.append(
+                    Label(
+                        centre.x, centre.y, lines, priority=priority, avoid_pt=radius + 1,
+                        required=required, key=f"zone:{row.name}",
+                    )
+                )  # fmt: skip
+
+    def _zone_label(
+        self, page: Page, row: object, priorities: object
+    ) -> tuple[list[TextLine], int, bool] | None:
+        color = style.ZONE_COLORS.get(row.kind, INK)
+        if row.kind == "lead_zone":
+            name = self.geo.short.get(row.name, row.name) if len(row.name) > 9 else row.name
+            lines = [
+                TextLine(name, page.fp(7.8, bold=True), color),
+                TextLine(f"双区：{row.role}", page.fp(6.6), color),
+            ]
+            return lines, 30, True
+        terms = priorities[priorities["place"] == row.name].sort_values("rank")["term"].tolist()
+        if terms:
+            lines = [
+                TextLine(self.geo.short.get(row.name, row.name), page.fp(7.2, bold=True), color),
+                TextLine(" · ".join(terms), page.fp(6.4), color),
+            ]
+            return lines, 25, True
+        if row.kind == "dev_zone":
+            return None  # a county's dev zone sits at its seat, under the county's name
+        short = self.geo.short.get(row.name, row.name)
+        return [TextLine(short, page.fp(5.8), color)], 5, False
 
     def _county_labels(self, page: Page) -> None:
-        for row in rows(self.geo.counties):
+        for row, quiet in zip(self.geo.counties.itertuples(index=False), self.muted(), strict=True):
             x, y = self.geo.label_points[row.name]
-            lines = [TextLine(row.name, page.fp(9, bold=True), INK)]
+            if not self.in_extent(page.ax, x, y):
+                continue
+            color = style.COUNTY_LINE_COLOR if quiet else INK
+            lines = [TextLine(row.name, page.fp(7.6 if quiet else 9, bold=True), color)]
             terms = split_multi(row.priority_terms)
-            if terms:
+            if terms and not quiet:
                 lines.append(TextLine(" · ".join(terms), page.fp(6.8), "#333333"))
-            self.labels.append(Label(x, y, lines, priority=20, key=f"county:{row.name}"))
-
-    def legend_entries(self) -> list[LegendEntry]:
-        """One entry per symbol this map draws (the spec's legend model)."""
-        corridor_names = dict(
-            zip(self.geo.corridors["id"], self.geo.corridors["name"], strict=False)
-        )
-        present = ["|".join(sorted(split_multi(c))) for c in self.geo.counties["corridors"]]
-        return [
-            *symbology.layout_fill_entries(present),
-            LegendEntry("区县（轴带联动）", "县市区名称下为规划确定的多点突破重点产业（规划原词）"),
-            *symbology.boundary_entries(),
-            *symbology.band_entries(records(self.geo.corridors)),
-            *symbology.route_entries(records(self.geo.routes), corridor_names),
-            *symbology.zone_entries(records(self.geo.zones)),
-        ]
+            self.labels.append(
+                Label(x, y, lines, priority=20, key=f"county:{row.name}", required=not quiet)
+            )

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.transforms import Bbox
 
-from dzgeo.briefing.page import Page, agg_renderer, text_width
-from dzgeo.briefing.symbols import legend_drawer
-from dzgeo.symbology import SECTIONS, LegendEntry
+from dzgeo.briefing.fonts import CjkFont
+from dzgeo.briefing.page import Page
+from dzgeo.briefing.textfit import CharWidths, wrap_text
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +22,7 @@ class LegendRow:
 
     text: str
     draw: Callable[[Axes, float, float, float, float], None] | None = None
+    key: str = ""  # the symbol key (see dzgeo.briefing.symbols); tags the drawn symbol
 
 
 @dataclass(frozen=True)
@@ -36,57 +33,68 @@ class LegendSection:
     rows: tuple[LegendRow, ...]
 
 
-def sections_from_entries(entries: Sequence[LegendEntry], k: float) -> list[LegendSection]:
-    """Legend sections of spec entries, in the spec's section order, symbols from the spec."""
-    by_section: dict[str, list[LegendRow]] = {}
-    for entry in entries:
-        text = entry.label if entry.count is None else f"{entry.label}（{entry.count}）"
-        draw = None if entry.symbol is None else legend_drawer(entry.symbol, k)
-        by_section.setdefault(entry.section, []).append(LegendRow(text, draw))
-    order = [s for s in SECTIONS if s in by_section] + [s for s in by_section if s not in SECTIONS]
-    return [LegendSection(title, tuple(by_section[title])) for title in order]
-
-
-def draw_legend(page: Page, sections: Sequence[LegendSection]) -> Bbox:
+def draw_legend(page: Page, sections: Sequence[LegendSection], *, compact: bool = False) -> float:
     """Draw the legend sections in the legend panel, in as many columns as needed.
 
-    Sizes shrink (down to 70 %) until everything fits; returns the box (display
-    space) of everything drawn.
+    By default the type grows or shrinks (125 % down to 70 %) to fill the panel. With
+    ``compact`` the type stays at 100 % (or shrinks if it must) and the panel is cut to
+    the height the legend needs, leaving the rest for the project list. Returns the
+    height used, in inches.
     """
     ax = page.legend_ax
     fig = page.figure
     pos = ax.get_position()
     w_pt = pos.width * fig.get_figwidth() * 72
     h_pt = pos.height * fig.get_figheight() * 72
-    ax.set_xlim(0, w_pt)
-    ax.set_ylim(0, h_pt)
     min_col = 150 * page.k
     columns = max(1, min(3, int(w_pt // min_col)))
-    # Largest type that fits: a roomy landscape panel grows it, a crowded one shrinks it.
-    for shrink in (1.25, 1.15, 1.05, 1.0, 0.92, 0.85, 0.78, 0.7):
-        plan = _legend_plan(page, sections, w_pt / columns, h_pt, shrink, columns)
-        if plan is not None:
-            break
-    else:
-        plan = _legend_plan(page, sections, w_pt / columns, 1e9, 0.7, columns)
-        log.warning("legend is taller than its panel; it may be clipped")
-    renderer = agg_renderer(fig)
-    drawn: list[Artist] = []
+    plan = None
+    if compact:
+        plan, h_pt = _compact_plan(page, sections, w_pt, h_pt, columns)
+    if plan is None:
+        # Largest type that fits: a roomy panel grows it, a crowded one shrinks it.
+        for shrink in (1.25, 1.15, 1.05, 1.0, 0.92, 0.85, 0.78, 0.7):
+            plan = _legend_plan(page, sections, w_pt / columns, h_pt, shrink, columns)
+            if plan is not None:
+                break
+        else:
+            plan = _legend_plan(page, sections, w_pt / columns, 1e9, 0.7, columns)
+            log.warning("legend is taller than its panel; it may be clipped")
+    if compact:
+        height = h_pt / 72 / fig.get_figheight()
+        ax.set_position((pos.x0, pos.y1 - height, pos.width, height))
+    ax.set_xlim(0, w_pt)
+    ax.set_ylim(0, h_pt)
     for kind, x, y, payload, size in plan or []:
         if kind == "title":
-            drawn.append(
-                ax.text(x, y, payload, ha="left", va="top", fontproperties=page.fp(size, bold=True))
-            )
+            ax.text(x, y, payload, ha="left", va="top", fontproperties=page.fp(size, bold=True))
         elif kind == "text":
             text, indent = payload
-            drawn.append(
-                ax.text(x + indent, y, text, ha="left", va="top", fontproperties=page.fp(size))
-            )
+            ax.text(x + indent, y, text, ha="left", va="top", fontproperties=page.fp(size))
         else:  # symbol
-            draw, sw, sh = payload
+            draw, sw, sh, key = payload
+            before = {id(a) for a in ax.get_children()}
             draw(ax, x, y - sh, sw, sh)
-    boxes = [a.get_window_extent(renderer) for a in drawn]
-    return Bbox.union(boxes) if boxes else ax.get_window_extent(renderer)
+            for artist in ax.get_children():
+                if id(artist) not in before and key:
+                    artist.set_gid(f"legend:{key}")
+    return h_pt / 72
+
+
+def _compact_plan(
+    page: Page, sections: Sequence[LegendSection], w_pt: float, h_pt: float, columns: int
+) -> tuple[list[tuple] | None, float]:
+    """The shortest panel height (points) the legend fits in at full size, and its plan."""
+    if _legend_plan(page, sections, w_pt / columns, h_pt, 1.0, columns) is None:
+        return None, h_pt
+    low, high = 20.0, h_pt
+    while high - low > 4:
+        mid = (low + high) / 2
+        if _legend_plan(page, sections, w_pt / columns, mid, 1.0, columns) is None:
+            low = mid
+        else:
+            high = mid
+    return _legend_plan(page, sections, w_pt / columns, high, 1.0, columns), high
 
 
 def _legend_plan(
@@ -99,7 +107,7 @@ def _legend_plan(
 ) -> list[tuple] | None:
     """Positions (in points, top-down) of every legend element, or None if they don't fit."""
     fig = page.figure
-    renderer = agg_renderer(fig)
+    renderer = fig.canvas.get_renderer()
     size = 7.4 * shrink
     title_size = 8.2 * shrink
     k = page.k
@@ -126,7 +134,8 @@ def _legend_plan(
             row_h = max(sym_h, len(lines) * line_h)
             indent = text_x if row.draw is not None else 0.0
             if row.draw is not None:
-                plan.append(("symbol", x, y - (row_h - sym_h) / 2, (row.draw, sym_w, sym_h), 0))
+                symbol = (row.draw, sym_w, sym_h, row.key)
+                plan.append(("symbol", x, y - (row_h - sym_h) / 2, symbol, 0))
             text_y = y - (row_h - len(lines) * line_h) / 2
             for line in lines:
                 plan.append(("text", x, text_y, (line, indent), size))
@@ -137,49 +146,17 @@ def _legend_plan(
 
 
 def _section_plan(
-    page: Page, section: LegendSection, width_pt: float, size: float, renderer: RendererBase
+    page: Page, section: LegendSection, width_pt: float, size: float, renderer: object
 ) -> list[tuple[list[str], LegendRow]]:
-    props = page.fp(size)
-    px = page.figure.dpi / 72
+    del renderer  # widths come from the per-character cache
+    widths = _char_widths(page.font, size * page.k)
     out = []
     for row in section.rows:
         avail = width_pt + (0 if row.draw is not None else 25 * page.k)
-        out.append((_wrap(page.figure, row.text, props, avail * px, renderer), row))
+        out.append((wrap_text(row.text, avail, widths), row))
     return out
 
 
-#: Characters a line may break after (and before: the opening brackets).
-_BREAK_AFTER = "，、；：。）」” ·"
-_BREAK_BEFORE = "（「“"
-#: Characters a line must not start with (they hang at the end of the line before).
-_NO_START = "，、；：。）」”"
-
-
-def _wrap(
-    fig: Figure, text: str, props: FontProperties, width_px: float, renderer: RendererBase
-) -> list[str]:
-    """Break ``text`` into lines no wider than ``width_px``.
-
-    Prefers a break at punctuation in the second half of the line; else breaks anywhere
-    (Chinese text has no spaces to wait for).
-    """
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        rest = paragraph
-        while rest:
-            if text_width(fig, rest, props, renderer) <= width_px:
-                lines.append(rest)
-                break
-            fit = 1
-            while fit < len(rest) and text_width(fig, rest[: fit + 1], props, renderer) <= width_px:
-                fit += 1
-            cut = fit
-            for i in range(fit, fit // 2, -1):
-                if rest[i - 1] in _BREAK_AFTER or (i < len(rest) and rest[i] in _BREAK_BEFORE):
-                    cut = i
-                    break
-            while cut < len(rest) and rest[cut] in _NO_START:
-                cut += 1
-            lines.append(rest[:cut].rstrip())
-            rest = rest[cut:].lstrip()
-    return lines or [""]
+@functools.lru_cache(maxsize=64)
+def _char_widths(font: CjkFont, size: float) -> CharWidths:
+    return CharWidths(font.properties(size))

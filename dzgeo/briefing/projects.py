@@ -1,4 +1,12 @@
-"""The ``projects`` briefing map: counties shaded by project count, pies per place, 核心区."""
+"""The ``projects`` briefing sheet: numbered project markers keyed to the project list.
+
+Counties are shaded by their number of projects; every project passing the filter has
+a number in the list, and its marker (at its ledger site, else at its place's point)
+shows it: a place's several projects share a pie coloured by industry, labelled with
+their numbers ("5–18"); a project alone at its point shows its number inside. The
+city-level projects have no point: they are the list's separate box. 核心区 of the
+selected industries' sub-fields get a star.
+"""
 
 from __future__ import annotations
 
@@ -6,107 +14,157 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-import geopandas as gpd
+import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, Patch, Rectangle, Wedge
+from matplotlib.patches import Circle, Rectangle, Wedge
 
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
-from dzgeo.briefing.fonts import CjkFont
-from dzgeo.briefing.furniture import metres_per_point
-from dzgeo.briefing.geometry import ProjectedLayers
+from dzgeo.briefing.furniture import _transformer, metres_per_point
 from dzgeo.briefing.labels import Label, TextLine
+from dzgeo.briefing.legendkeys import NOTES, tag
+from dzgeo.briefing.listing import (
+    ListColumn,
+    ListRow,
+    has_sites,
+    list_columns,
+    list_rows,
+    number_projects,
+    number_ranges,
+)
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
-from dzgeo.counting import (
-    CITY_LEVEL,
-    COUNT_RULE_SHORT,
-    count_points,
-    county_counts,
-    county_seats,
-)
-from dzgeo.data.published import Layers
-from dzgeo.filters import ProjectFilter, apply_filter, selected_industries
-from dzgeo.frames import rows
-from dzgeo.settings import METRIC_CRS
-from dzgeo.symbology import LegendEntry
+from dzgeo.counting import COUNT_RULE_SHORT, county_counts
+from dzgeo.filters import apply_filter, selected_industries
+from dzgeo.settings import METRIC_CRS, STORAGE_CRS
+from dzgeo.symbology import CORE_AREA, LegendEntry, MarkerSymbol
 from dzgeo.vocabulary import split_multi
 
 log = logging.getLogger(__name__)
 
-#: The 核心区 star's size (pt at A4).
-STAR_PT = symbology.CORE_AREA.size
+STAR_PT = CORE_AREA.size
+PROJECTS, CORE = symbology.SECTIONS[5], symbology.SECTIONS[6]
+#: A ledger site is ringed in the list's ink (the marker itself keeps its industry colour).
+SITE_RING = MarkerSymbol("circle", "none", 8.0, edge=INK, edge_width=0.9)
 
 
-def _project_places(
-    projects: gpd.GeoDataFrame, layers: Layers, geo: ProjectedLayers
-) -> tuple[dict[str, Counter], Counter]:
-    """Per pie (a zone, or a county's seat), the projects per industry; the city-level
-    ones apart. A project is in one pie of every county it counts in
-    (:func:`dzgeo.counting.count_points`), so a county's pies add up to its count."""
-    per_place: dict[str, Counter] = defaultdict(Counter)
-    city: Counter = Counter()
-    if not len(projects):
-        return per_place, city
-    seats, areas = county_seats(layers.places, geo.points)
-    points = count_points(projects.to_crs(METRIC_CRS), geo.counties, seats, areas)
-    county_name = dict(zip(geo.counties["adcode"].astype(str), geo.counties["name"], strict=True))
-    industries = projects["industry"].astype(str).to_numpy()
-    for row, code, place in zip(points["row"], points["adcode"], points["place"], strict=True):
-        industry = industries[row]
-        if not code:
-            city[industry] += 1
-        elif geo.place_kind.get(place) == "zone":
-            per_place[place][industry] += 1
+@dataclass
+class MarkerGroup:
+    """The projects drawn at one point: their numbers and industries."""
+
+    x: float
+    y: float
+    place: str  # the place's name, or "" for a ledger site
+    numbers: list[int] = field(default_factory=list)
+    industries: Counter = field(default_factory=Counter)
+
+
+def _county_counts(projects: pd.DataFrame, adcodes: Sequence[str]) -> list[int]:
+    """Projects per county by the one counting rule (:func:`dzgeo.counting.county_counts`)."""
+    per_county = county_counts(projects, adcodes)
+    return [int(per_county.get(code, {}).get("", 0)) for code in adcodes]
+
+
+def marker_groups(
+    numbered: pd.DataFrame, points: dict[str, tuple[float, float]]
+) -> list[MarkerGroup]:
+    """The markers of the listed projects: one per ledger site, one per place point.
+
+    A project at several places is shown at each; city-level projects at none.
+    """
+    groups: dict[str, MarkerGroup] = {}
+    sited = has_sites(numbered)
+    if sited.any():
+        to_xy = _transformer(STORAGE_CRS, METRIC_CRS)
+        xs, ys = to_xy.transform(
+            pd.to_numeric(numbered.loc[sited, "site_lon"]).to_numpy(),
+            pd.to_numeric(numbered.loc[sited, "site_lat"]).to_numpy(),
+        )
+        site_xy = dict(zip(numbered.index[sited], zip(xs, ys, strict=True), strict=True))
+    else:
+        site_xy = {}
+    for idx, row in numbered.iterrows():
+        if idx in site_xy:
+            x, y = site_xy[idx]
+            key = f"site:{x:.0f},{y:.0f}"
+            group = groups.setdefault(key, MarkerGroup(x, y, ""))
+        elif row["located"] == "city":
+            continue
         else:
-            per_place[county_name[code]][industry] += 1
-    return per_place, city
+            for place in split_multi(row["place"]):
+                if place not in points:
+                    log.warning("no point for place %s; project %s has no marker", place, row["id"])
+                    continue
+                group = groups.setdefault(place, MarkerGroup(*points[place], place))
+                group.numbers.append(int(row["number"]))
+                group.industries[row["industry"]] += 1
+            continue
+        group.numbers.append(int(row["number"]))
+        group.industries[row["industry"]] += 1
+    return list(groups.values())
+
+
+def _range_lines(numbers: Sequence[int], width: int = 14) -> list[str]:
+    """The numbers as ranges, broken after a '、' into lines of about ``width`` characters."""
+    lines, current = [], ""
+    for part in number_ranges(numbers).split("、"):
+        trial = f"{current}、{part}" if current else part
+        if current and len(trial) > width:
+            lines.append(current + "、")
+            current = part
+        else:
+            current = trial
+    return [*lines, current] if current else lines
 
 
 class ProjectsMap(MapBuilder):
-    """The key projects passing the filter, summed per place."""
+    """The key projects passing the filter, each numbered on the map and in the list."""
 
     kind = "projects"
 
     def __init__(
-        self,
-        layers: Layers,
-        geo: ProjectedLayers,
-        font: CjkFont,
-        flt: ProjectFilter,
-        paper: str,
-        orientation: str,
-        dpi: int,
+        self, *args: object, projects: pd.DataFrame | None = None, **kwargs: object
     ) -> None:
-        super().__init__(layers, geo, font, flt, paper, orientation, dpi)
-        self.projects = apply_filter(self.layers.projects, self.flt, self.layers.vocab)
-        self.per_place, self.city_level = _project_places(self.projects, self.layers, self.geo)
+        super().__init__(*args, **kwargs)
+        source = self.layers.projects if projects is None else projects
+        self.projects = apply_filter(source, self.flt, self.layers.vocab)
+        self.numbered = number_projects(self.projects, self.layers)
+        self.city_count = int((self.numbered["located"] == "city").sum())
         self.industries = [
             name for name in self.layers.vocab.industries if name in set(self.projects["industry"])
         ]
-        self.selected = self._selected_industries()
-        self.core = self._core_areas()
-
-    def _selected_industries(self) -> list[str]:
-        return selected_industries(
+        self.selected = selected_industries(
             self.layers.vocab, groups=self.flt.groups, industries=self.flt.industries
         )
+        self.core = self._core_areas()
 
     def title(self) -> str:
-        if len(self.flt.industries) == 1 and not self.flt.groups:
+        if len(self.flt.industries) == 1:
             name = self.flt.industries[0]
             full = self.layers.industries.set_index("name")["full_name"].get(name, name)
-            return f"德州市{full}重点支持项目分布"
+            return f"德州市{full}重点支持项目"
+        if len(self.flt.places) == 1 and not (self.flt.industries or self.flt.groups):
+            return f"{self.flt.places[0]}新旧动能转换重点支持项目"
         return TITLE["projects"]
 
     def subtitle(self) -> str:
         n = len(self.projects)
-        return f"筛选：{self.flt.describe()} · 共 {n} 项（{PLAN}重点支持项目）"
+        return f"筛选：{self.flt.describe()} · 共 {n} 项（{PLAN}所列重点支持项目）"
 
     def schematic_parts(self) -> list[str]:
-        return ["项目按规划所列地点（县市区或园区代表点）汇总，非项目选址；" + COUNT_RULE_SHORT]
+        return [
+            "项目标在台账选址处，无选址的标在规划所列地点（县市区或园区代表点），非项目选址；"
+            "列出多个地点的项目在各地都标出，县市区项目数也在各地分别计数"
+        ]
+
+    def list_rows(self) -> tuple[list[ListColumn], list[ListRow]]:
+        columns = list_columns(self.numbered)
+        if not self.text.with_list:
+            return columns, []
+        return columns, list_rows(self.numbered, columns)
 
     def _core_areas(self) -> dict[str, list[str]]:
         """Place -> sub-fields it is a 核心区 of, for the selected industries."""
@@ -115,7 +173,7 @@ class ProjectsMap(MapBuilder):
         if self.flt.subfields:
             subs = subs[subs["subfield"].isin(self.flt.subfields)]
         core: dict[str, list[str]] = defaultdict(list)
-        for row in rows(subs):
+        for row in subs.itertuples(index=False):
             for place in split_multi(row.core_areas):
                 if row.subfield not in core[place]:
                     core[place].append(row.subfield)
@@ -123,35 +181,45 @@ class ProjectsMap(MapBuilder):
 
     def draw(self, page: Page) -> None:
         counties = self.geo.counties
-        per_county = county_counts(self.projects, counties["adcode"].astype(str))
-        self.counts = [per_county[str(code)][""] for code in counties["adcode"]]
-        self.breaks = style.count_breaks(self.counts)
-        fills = [style.count_color(n, self.breaks) for n in self.counts]
+        counts = _county_counts(self.projects, list(counties["adcode"].astype(str)))
+        breaks = style.count_breaks(counts)
+        by_fill = {}
+        for entry in symbology.count_entries(breaks, unit="项"):  # registered in class order
+            self.catalog.add(entry)
+            by_fill[entry.symbol.fill] = entry
+        fills = []
+        for n in counts:
+            color = style.count_color(n, breaks)
+            fills.append((color, by_fill[color]))
         self.draw_counties(page, fills)
-        starred = self._pies(page)
-        k = page.k
-        for row, n in zip(rows(counties), self.counts, strict=True):
+        starred = self._markers(page)
+        k, muted = page.k, self.muted()
+        for row, n, quiet in zip(counties.itertuples(index=False), counts, muted, strict=True):
             x, y = self.geo.label_points[row.name]
+            if not self.in_extent(page.ax, x, y):
+                continue
+            color = style.COUNTY_LINE_COLOR if quiet else INK
             lines = [
-                TextLine(row.name, page.fp(8.4, bold=True), INK),
-                TextLine(f"{n} 项", page.fp(6.6), "#333333"),
+                TextLine(row.name, page.fp(7.4 if quiet else 8.4, bold=True), color),
+                TextLine(f"{n} 项", page.fp(6.6), color),
             ]
-            star = row.name in self.core and row.name not in starred
+            star = row.name in self.core and row.name not in starred and not quiet
             self.labels.append(
                 Label(
                     x,
                     y,
                     lines,
-                    priority=20,
+                    priority=15 if quiet else 20,
                     key=f"county:{row.name}",
                     symbol_pt=STAR_PT * k if star else 0.0,
                     draw_symbol=_star_drawer(page.ax, STAR_PT * k) if star else None,
+                    required=not quiet,
                 )
             )
         for place in self.core:
             if place in starred or self.geo.place_kind.get(place) == "county":
                 continue
-            if place not in self.geo.points:
+            if place not in self.geo.points or not self.in_extent(page.ax, *self.geo.points[place]):
                 continue
             x, y = self.geo.points[place]
             self.labels.append(
@@ -165,86 +233,90 @@ class ProjectsMap(MapBuilder):
                     draw_symbol=_star_drawer(page.ax, STAR_PT * k),
                 )
             )
+        self._register_legend(page)
 
-    def _pies(self, page: Page) -> set[str]:
-        """Add a pie label per place with projects; return the places whose pie has a star."""
+    def _markers(self, page: Page) -> set[str]:
+        """Add a marker label per point with projects; return the places whose marker has a star."""
         ax, k = page.ax, page.k
         starred: set[str] = set()
-        if not self.per_place:
+        groups = [
+            g for g in marker_groups(self.numbered, self.geo.points) if self.in_extent(ax, g.x, g.y)
+        ]
+        if not groups:
             return starred
-        top = max(sum(c.values()) for c in self.per_place.values())
-        group = self.layers.vocab.industries
-        for place, counter in sorted(self.per_place.items(), key=lambda kv: -sum(kv[1].values())):
-            if place not in self.geo.points:
-                log.warning("no point for place %s; its projects are not drawn", place)
-                continue
-            x, y = self.geo.points[place]
-            total = sum(counter.values())
-            diameter_pt = (9 + 15 * math.sqrt(total / top)) * k
-            parts = [(ind, counter[ind]) for ind in self.layers.vocab.industries if counter[ind]]
+        top = max(len(g.numbers) for g in groups)
+        group_of = self.layers.vocab.industries
+        for g in sorted(groups, key=lambda g: -len(g.numbers)):
+            total = len(g.numbers)
+            diameter_pt = (9 + 15 * math.sqrt(total / top)) * k if total > 1 else 10.5 * k
+            parts = [(ind, g.industries[ind]) for ind in group_of if g.industries[ind]]
             caption = []
-            if self.geo.place_kind.get(place) != "county":
-                caption = [TextLine(self.geo.short.get(place, place), page.fp(6.2), INK)]
+            if total > 1:
+                caption = [
+                    TextLine(line, page.fp(6.4, bold=True), INK) for line in _range_lines(g.numbers)
+                ]
+            if g.place and self.geo.place_kind.get(g.place) not in ("county", "city"):
+                caption.append(TextLine(self.geo.short.get(g.place, g.place), page.fp(6.0), INK))
             square = (
                 len(parts) == 1
-                and symbology.project_symbol(parts[0][0], group.get(parts[0][0], "")).shape
-                == "square"
+                and style.GROUP_SHAPES.get(group_of.get(parts[0][0], "")) == "square"
             )
-            star_pt = STAR_PT * k if place in self.core else 0.0
+            star_pt = STAR_PT * k if g.place in self.core else 0.0
             if star_pt:
-                starred.add(place)
+                starred.add(g.place)
             box_pt = max(diameter_pt, 2 * (0.42 * diameter_pt + star_pt / 2)) if star_pt else 0
             self.labels.append(
                 Label(
-                    x,
-                    y,
+                    g.x,
+                    g.y,
                     caption,
                     priority=40,
-                    key=f"pie:{place}",
+                    key=f"marker:{g.place or f'{g.x:.0f},{g.y:.0f}'}",
                     symbol_pt=max(diameter_pt, box_pt),
-                    draw_symbol=_pie_drawer(ax, parts, square, diameter_pt, star_pt),
-                    center_text=TextLine(str(total), page.fp(6.6, bold=True), INK),
+                    draw_symbol=_pie_drawer(
+                        ax, parts, square, diameter_pt, star_pt, sited=not g.place
+                    ),
+                    center_text=TextLine(str(g.numbers[0]), page.fp(6.2, bold=True), INK)
+                    if total == 1
+                    else None,
                 )
             )
         return starred
 
-    def legend_entries(self) -> list[LegendEntry]:
-        """One entry per symbol this map draws (the spec's legend model)."""
-        entries = [
-            *symbology.count_entries(self.breaks, unit="项"),
-            *symbology.boundary_entries(),
-            *symbology.industry_entries(self.layers.vocab.industries, only=self.industries),
-        ]
-        section = "重点项目"
-        entries.append(
-            LegendEntry(
-                section, "单一产业：圆形为新兴产业、方形为传统产业；多产业为饼图，数字为项目数"
-            )
+    def _register_legend(self, page: Page) -> None:
+        del page  # the entries are the spec's; the page scales them when drawn
+        for entry in symbology.industry_entries(self.layers.vocab.industries, only=self.industries):
+            self.catalog.add(entry)
+        self.catalog.add(LegendEntry(PROJECTS, "台账所给项目选址（黑圈）", SITE_RING))
+        self.catalog.note(
+            PROJECTS,
+            "数字为清单编号：同一地点的几个项目合为饼图，旁注编号；单个项目编号在符号内；"
+            "圆形为新兴产业、方形为传统产业",
         )
-        if self.core:
-            entries.append(
-                LegendEntry("核心区", "细分领域核心区（在其项目符号或名称上）", symbology.CORE_AREA)
-            )
-            by_sub: dict[str, list[str]] = defaultdict(list)
-            for place, subs in self.core.items():
-                for sub in subs:
-                    by_sub[sub].append(self.geo.short.get(place, place))
-            if len(by_sub) <= 8:
-                entries += [
-                    LegendEntry("核心区", f"{sub}：{'、'.join(places)}")
-                    for sub, places in by_sub.items()
-                ]
-        if self.city_level:
-            n = sum(self.city_level.values())
-            entries.append(
-                LegendEntry(
-                    "说明",
-                    f"另有 {n} 项为{CITY_LEVEL}（规划未落到县市区），只计入全市合计，图上未标注",
-                )
+        self.catalog.add(LegendEntry(CORE, "细分领域核心区（在其项目符号或名称上）", CORE_AREA))
+        by_sub: dict[str, list[str]] = defaultdict(list)
+        for place, subs in self.core.items():
+            for sub in subs:
+                by_sub[sub].append(self.geo.short.get(place, place))
+        if by_sub and len(by_sub) <= 8:
+            for sub, places in by_sub.items():
+                self.catalog.note(CORE, f"{sub}：{'、'.join(places)}")
+        self.catalog.note(NOTES, f"县市区项目数：{COUNT_RULE_SHORT}")
+        if self.city_count:
+            self.catalog.note(
+                NOTES,
+                f"另有 {self.city_count} 项为全市层面、规划未列具体地点，图上不标，见清单方框",
             )
         if not len(self.projects):
-            entries.append(LegendEntry("说明", "没有符合筛选条件的项目"))
-        return entries
+            self.catalog.note(NOTES, "没有符合筛选条件的项目")
+        for place in self.flt.places if len(self.flt.places) == 1 else ():
+            pri = self.layers.priorities
+            terms = pri[pri["place"] == place].sort_values("rank")["term"].tolist()
+            if terms:
+                self.catalog.note(NOTES, f"{place}多点突破重点产业（规划原词）：{'、'.join(terms)}")
+            subs = self.core.get(place, [])
+            if subs:
+                self.catalog.note(NOTES, f"{place}为下列细分领域的核心区：{'、'.join(subs)}")
 
 
 def _pie_drawer(
@@ -253,6 +325,8 @@ def _pie_drawer(
     square: bool,
     diameter_pt: float,
     star_pt: float,
+    *,
+    sited: bool = False,
 ) -> Callable[[float, float, float], list[Artist]]:
     """Draw a place's projects: a circle or square of one industry, or a pie of several.
 
@@ -265,16 +339,16 @@ def _pie_drawer(
         r = diameter_pt * metres_per_point(ax) / 2
         out: list[Artist] = []
         if len(parts) == 1:
-            color = symbology.project_symbol(parts[0][0], "").color
+            color = style.industry_color(parts[0][0])
             if square:
                 side = r * 1.8
-                patch: Patch = Rectangle(
+                patch = Rectangle(
                     (x - side / 2, y - side / 2), side, side, fc=color, ec="white", lw=0.7
                 )
             else:
                 patch = Circle((x, y), r, fc=color, ec="white", lw=0.7)
             patch.set_zorder(25)
-            out.append(ax.add_patch(patch))
+            out += tag([ax.add_patch(patch)], f"{PROJECTS}|{parts[0][0]}")
         else:
             total = sum(n for _, n in parts)
             start = 90.0
@@ -285,13 +359,17 @@ def _pie_drawer(
                     r,
                     start - sweep,
                     start,
-                    fc=symbology.project_symbol(industry, "").color,
+                    fc=style.industry_color(industry),
                     ec="white",
                     lw=0.5,
                     zorder=25,
                 )
-                out.append(ax.add_patch(wedge))
+                out += tag([ax.add_patch(wedge)], f"{PROJECTS}|{industry}")
                 start -= sweep
+        if sited:
+            ring = ax.plot(x, y, zorder=26, **marker_kwargs(SITE_RING, 1.0))
+            ring[0].set_markersize(2 * r / metres_per_point(ax) * 1.15)
+            out += tag(ring, f"{PROJECTS}|台账所给项目选址（黑圈）")
         if star_pt:
             offset = 0.42 * diameter_pt * metres_per_point(ax)
             out += _star_drawer(ax, star_pt)(x + offset, y + offset, 0.0)
@@ -301,12 +379,14 @@ def _pie_drawer(
 
 
 def _star_drawer(ax: Axes, size_pt: float) -> Callable[[float, float, float], list[Artist]]:
-    """Draw the 核心区 star (a marker ``size_pt`` wide) at a point."""
+    """Draw the 核心区 star (the spec's symbol, ``size_pt`` wide) at a point."""
+    kwargs = marker_kwargs(CORE_AREA)
+    kwargs["ms"] = size_pt
 
     def draw(x: float, y: float, diameter: float) -> list[Artist]:
         del diameter  # the marker has a fixed size in points
-        kwargs = marker_kwargs(symbology.CORE_AREA)
-        kwargs["ms"] = size_pt
-        return [*ax.plot(x, y, zorder=27, **kwargs)]
+        return tag(
+            ax.plot(x, y, zorder=27, **kwargs), f"{CORE}|细分领域核心区（在其项目符号或名称上）"
+        )
 
     return draw

@@ -37,10 +37,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
-from tqdm import tqdm
+import pandas as pd
 
 from dzgeo import outputs
-from dzgeo.briefing.figure import RENDER_LOCK, MapFigure, rc_params
+from dzgeo.briefing.figure import RENDER_LOCK, MapFigure, SheetText, rc_params
 from dzgeo.briefing.fonts import find_cjk_font
 from dzgeo.briefing.geometry import projected_layers
 from dzgeo.briefing.layout import LayoutMap
@@ -48,7 +48,7 @@ from dzgeo.briefing.page import ORIENTATIONS, PAPERS, paper_pixels
 from dzgeo.briefing.projects import ProjectsMap
 from dzgeo.data.published import Layers
 from dzgeo.errors import ExportError
-from dzgeo.filters import ProjectFilter, selected_industries, validate_filter, with_industries
+from dzgeo.filters import ProjectFilter, validate_filter
 from dzgeo.outputs import check_target
 
 __all__ = [
@@ -58,14 +58,13 @@ __all__ = [
     "ORIENTATIONS",
     "PAPERS",
     "MapFigure",
+    "SheetText",
     "build_figure",
     "check_request",
     "export",
-    "export_set",
     "format_for",
     "paper_pixels",
     "render",
-    "set_file_names",
     "write_atomic",
 ]
 
@@ -73,6 +72,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("layout", "projects")
 FORMATS = ("png", "pdf", "svg")
+
 DPI_RANGE = (72, 1200)
 
 
@@ -112,8 +112,14 @@ def build_figure(
     paper: str = "A4",
     orientation: str = "landscape",
     dpi: int = 300,
+    text: SheetText = SheetText(),  # noqa: B008  (frozen dataclass, never mutated)
+    projects: pd.DataFrame | None = None,
 ) -> MapFigure:
-    """Compose a briefing map (see the module docstring) without saving it.
+    """Compose a briefing sheet (see the module docstring) without saving it.
+
+    ``text`` holds the user's subtitle, 制图单位 and 审图号; ``projects`` the current
+    projects (a ledger version with ``site_lon``/``site_lat``, ``status``,
+    ``investment_total``), by default the plan's.
 
     Raises
     ------
@@ -130,8 +136,11 @@ def build_figure(
     geo = projected_layers(layers)
     with RENDER_LOCK, mpl.rc_context(rc_params(font)):
         if kind == "layout":
-            return LayoutMap(layers, geo, font, flt, paper, orientation, dpi).build()
-        return ProjectsMap(layers, geo, font, flt, paper, orientation, dpi).build()
+            return LayoutMap(layers, geo, font, flt, paper, orientation, dpi, text).build()
+        builder = ProjectsMap(
+            layers, geo, font, flt, paper, orientation, dpi, text, projects=projects
+        )
+        return builder.build()
 
 
 # ------------------------------------------------------------------------ output
@@ -146,8 +155,13 @@ def render(
     paper: str = "A4",
     orientation: str = "landscape",
     dpi: int = 300,
+    text: SheetText = SheetText(),  # noqa: B008  (frozen dataclass, never mutated)
+    projects: pd.DataFrame | None = None,
 ) -> bytes:
-    """Draw a briefing map and return the file's bytes.
+    """Draw a briefing sheet and return the file's bytes.
+
+    A PDF holds every page of the sheet (the project list continues on list-only pages);
+    a PNG or an SVG stacks them top to bottom.
 
     Parameters
     ----------
@@ -163,6 +177,8 @@ def render(
         ``"A4"`` or ``"A3"``; ``"landscape"`` or ``"portrait"``.
     dpi
         Resolution of PNG output (and of nothing else: PDF and SVG are vector).
+    text, projects
+        See :func:`build_figure`.
 
     Raises
     ------
@@ -170,13 +186,16 @@ def render(
         See :func:`build_figure`; also for an unknown ``fmt``.
     """
     fmt = check_request(kind, fmt, paper, orientation, dpi)
-    figure = build_figure(layers, kind=kind, flt=flt, paper=paper, orientation=orientation, dpi=dpi)
+    figure = build_figure(
+        layers, kind=kind, flt=flt, paper=paper, orientation=orientation, dpi=dpi, text=text,
+        projects=projects,
+    )  # fmt: skip
     try:
         return figure.save(fmt, dpi=dpi)
     finally:
         # A figure is a web of reference cycles holding a full-page raster (35 MB for
         # A4 at 300 dpi); collect it now rather than let a set of 13 pile up.
-        figure.figure.clear()
+        figure.close()
         del figure
         gc.collect()
 
@@ -226,8 +245,10 @@ def export(
     paper: str = "A4",
     orientation: str = "landscape",
     dpi: int = 300,
+    text: SheetText = SheetText(),  # noqa: B008  (frozen dataclass, never mutated)
+    projects: pd.DataFrame | None = None,
 ) -> Path:
-    """Render a briefing map and write it to ``path`` atomically; return the path.
+    """Render a briefing sheet and write it to ``path`` atomically; return the path.
 
     The format comes from ``fmt`` or else the suffix. The folder must exist. Nothing is
     written unless the whole map rendered.
@@ -244,73 +265,9 @@ def export(
     check_request(kind, fmt, paper, orientation, dpi)
     _writable_folder(path)
     data = render(
-        layers, kind=kind, flt=flt, fmt=fmt, paper=paper, orientation=orientation, dpi=dpi
-    )
+        layers, kind=kind, flt=flt, fmt=fmt, paper=paper, orientation=orientation, dpi=dpi,
+        text=text, projects=projects,
+    )  # fmt: skip
     written = write_atomic(path, data)
     log.info("wrote %s (%d bytes)", written, len(data))
-    return written
-
-
-def set_file_names(layers: Layers, flt: ProjectFilter, fmt: str) -> list[tuple[str, str | None]]:
-    """File names of a briefing set and the industry of each (None for the layout map).
-
-    ``00-布局.<fmt>``, then ``NN-<产业>.<fmt>`` numbered in the plan's order (01 高端装备 …
-    12 现代金融), for the industries the filter's groups and industries admit.
-    """
-    chosen = set(selected_industries(layers.vocab, groups=flt.groups, industries=flt.industries))
-    names: list[tuple[str, str | None]] = [(f"00-布局.{fmt}", None)]
-    for number, industry in enumerate(layers.vocab.industries, start=1):
-        if industry in chosen:
-            names.append((f"{number:02d}-{industry}.{fmt}", industry))
-    return names
-
-
-def export_set(
-    layers: Layers,
-    outdir: str | Path,
-    *,
-    flt: ProjectFilter = ProjectFilter(),  # noqa: B008  (frozen dataclass, never mutated)
-    fmt: str = "pdf",
-    paper: str = "A4",
-    orientation: str = "landscape",
-    dpi: int = 300,
-    progress: bool = True,
-) -> list[Path]:
-    """Write the briefing set into ``outdir``: the layout map and one map per industry.
-
-    With the default filter that is 13 files (see :func:`set_file_names`); a group or
-    industry filter narrows the per-industry maps, and its places, sub-fields and text
-    apply to each of them. ``outdir`` is created if missing. Each file is written
-    atomically; a progress bar shows on stderr when ``progress``.
-    """
-    fmt = _choice(str(fmt).lower().lstrip("."), FORMATS, "格式", "format")
-    check_request("layout", fmt, paper, orientation, dpi)
-    flt = validate_filter(flt, layers.vocab)
-    outdir = Path(outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(
-            f"{outdir}: 无法创建输出目录 (cannot create folder: {exc.strerror or exc}) — "
-            "choose another --outdir"
-        ) from exc
-    written = []
-    jobs = set_file_names(layers, flt, fmt)
-    for name, industry in tqdm(jobs, desc="出图 export", unit="map", disable=not progress):
-        if industry is None:
-            kind, job_flt = "layout", ProjectFilter()
-        else:
-            kind, job_flt = "projects", with_industries(flt, [industry])
-        written.append(
-            export(
-                layers,
-                outdir / name,
-                kind=kind,
-                flt=job_flt,
-                fmt=fmt,
-                paper=paper,
-                orientation=orientation,
-                dpi=dpi,
-            )
-        )
     return written

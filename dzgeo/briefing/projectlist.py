@@ -1,0 +1,229 @@
+"""Drawing the project list: measured rows, split into column blocks and pages.
+
+The list fills the page space beside the map and continues on list-only pages of the
+same document; every row is drawn whole (a row never splits across blocks) and none is
+left out. Each block repeats the column headers. The city-level projects sit in a framed
+box of their own, headed by what they are.
+
+Sizes are in points, in an axes whose data units are points (origin bottom left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from dzgeo.briefing.fonts import CjkFont
+from dzgeo.briefing.listing import ListColumn, ListRow
+from dzgeo.briefing.page import INK, MUTED
+from dzgeo.briefing.textfit import CharWidths, wrap_text
+
+__all__ = ["CITY_BOX_TITLE", "DrawnBlock", "ListGeometry", "MeasuredRow", "draw_block", "paginate"]
+
+CITY_BOX_TITLE = "全市层面项目（规划未列具体地点，图上不标注）"
+#: Body size of the list in points on A4.
+LIST_SIZE = 6.3
+GUTTER = 4.0
+
+
+@dataclass(frozen=True)
+class MeasuredRow:
+    """A list row wrapped to its column widths, and its height in points."""
+
+    row: ListRow
+    lines: tuple[tuple[str, ...], ...]
+    height: float
+
+
+@dataclass
+class ListGeometry:
+    """Type sizes and column widths of one list layout (the same on every page)."""
+
+    font: CjkFont
+    k: float
+    width_pt: float
+    columns: Sequence[ListColumn]
+    size: float = field(init=False)
+    line_h: float = field(init=False)
+    pad: float = field(init=False)
+    col_x: list[float] = field(init=False)
+    col_w: list[float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = LIST_SIZE * self.k
+        # A line's box as matplotlib draws it (ascent + descent of the font), plus air.
+        self.line_h = max(self.size * 1.3, _line_box(self.font, self.size) + 0.6 * self.k)
+        self.pad = 1.3 * self.k
+        x = 0.0
+        self.col_x, self.col_w = [], []
+        for column in self.columns:
+            w = column.share * self.width_pt
+            self.col_x.append(x)
+            self.col_w.append(w - GUTTER * self.k)
+            x += w
+        self._regular = CharWidths(self.font.properties(self.size))
+        self._bold = CharWidths(self.font.properties(self.size, bold=True))
+
+    @property
+    def header_h(self) -> float:
+        return self.line_h + 2 * self.pad + 1.5 * self.k
+
+    @property
+    def section_h(self) -> float:
+        return self.line_h + 2 * self.pad + 2.0 * self.k
+
+    def measure(self, rows: Sequence[ListRow]) -> list[MeasuredRow]:
+        out = []
+        for row in rows:
+            lines = tuple(
+                tuple(wrap_text(text, w, self._regular))
+                for text, w in zip(row.cells, self.col_w, strict=True)
+            )
+            height = max(len(cell) for cell in lines) * self.line_h + 2 * self.pad
+            out.append(MeasuredRow(row, lines, height))
+        return out
+
+    def header_lines(self) -> list[list[str]]:
+        return [
+            wrap_text(c.header, w, self._bold)
+            for c, w in zip(self.columns, self.col_w, strict=True)
+        ]
+
+
+def _line_box(font: CjkFont, size: float) -> float:
+    """Height in points of a one-line text box in ``font`` at ``size``."""
+    fig = Figure(figsize=(1, 1), dpi=72)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    probe = Text(0, 0, "国lpÅ", fontproperties=font.properties(size))
+    probe.set_figure(fig)
+    return probe.get_window_extent(renderer).height
+
+
+def _row_height(rows: Sequence[MeasuredRow], i: int, geo: ListGeometry) -> float:
+    """Height row ``i`` adds to a block (with the city box's title before its first row)."""
+    mrow = rows[i]
+    opens_box = mrow.row.city_level and (i == 0 or not rows[i - 1].row.city_level)
+    return mrow.height + (geo.section_h if opens_box else 0.0)
+
+
+def paginate(
+    rows: Sequence[MeasuredRow],
+    geo: ListGeometry,
+    first: Sequence[float],
+    following: Sequence[float],
+) -> list[list[list[MeasuredRow]]]:
+    """Split ``rows`` into pages of column blocks.
+
+    ``first`` holds the heights (points) of the blocks on the map page (possibly none),
+    ``following`` those of a list-only page; as many list-only pages are added as the
+    rows need. A row taller than a whole list-only block still goes in, alone: no row
+    is ever dropped.
+    """
+    if not following:
+        raise ValueError("a list-only page needs at least one block")
+    pages: list[list[list[MeasuredRow]]] = [] if rows else [[]]
+    queue = list(rows)
+    heights, list_page = list(first), False
+    while queue:
+        page: list[list[MeasuredRow]] = []
+        for height in heights:
+            block: list[MeasuredRow] = []
+            used = geo.header_h
+            while queue:
+                add = _row_height([*block[-1:], queue[0]], 1 if block else 0, geo)
+                if used + add > height and (block or not list_page):
+                    break
+                block.append(queue.pop(0))
+                used += add
+            page.append(block)
+            if not queue:
+                break
+        pages.append(page)
+        heights, list_page = list(following), True
+    return pages
+
+
+@dataclass
+class DrawnBlock:
+    """What a block drew: per list row its number and texts (for tests and overlap checks)."""
+
+    ax: Axes
+    rows: list[tuple[int, list[Text]]]
+    headers: list[Text]
+
+
+def draw_block(
+    fig: Figure,
+    box_in: tuple[float, float, float, float],
+    rows: Sequence[MeasuredRow],
+    geo: ListGeometry,
+) -> DrawnBlock:
+    """Draw one column block of the list in the figure box ``box_in`` (inches)."""
+    w_in, h_in = fig.get_size_inches()
+    x, y, bw, bh = box_in
+    ax = fig.add_axes((x / w_in, y / h_in, bw / w_in, bh / h_in))
+    ax.set_axis_off()
+    w_pt, h_pt = bw * 72, bh * 72
+    ax.set_xlim(0, w_pt)
+    ax.set_ylim(0, h_pt)
+    regular = geo.font.properties(geo.size)
+    bold = geo.font.properties(geo.size, bold=True)
+    top = h_pt
+    headers = []
+    for i, lines in enumerate(geo.header_lines()):
+        headers += _cell_texts(ax, geo, i, lines[:1], top - geo.pad, bold, INK)
+    top -= geo.header_h
+    ax.add_line(Line2D([0, w_pt], [top + 0.8 * geo.k] * 2, color=INK, lw=0.7 * geo.k))
+    drawn: list[tuple[int, list[Text]]] = []
+    city_top: float | None = None
+    for i, mrow in enumerate(rows):
+        if mrow.row.city_level and (i == 0 or not rows[i - 1].row.city_level):
+            city_top = top
+            ax.text(
+                geo.pad, top - geo.pad - 1.0 * geo.k, CITY_BOX_TITLE, ha="left", va="top",
+                fontproperties=bold, color=INK,
+            )  # fmt: skip
+            top -= geo.section_h
+        texts: list[Text] = []
+        for c, lines in enumerate(mrow.lines):
+            texts += _cell_texts(ax, geo, c, lines, top - geo.pad, regular, INK)
+        drawn.append((mrow.row.number, texts))
+        top -= mrow.height
+        ax.add_line(Line2D([0, w_pt], [top, top], color=MUTED, lw=0.25 * geo.k, alpha=0.5))
+    if city_top is not None:
+        ax.add_patch(
+            Rectangle(
+                (0.3, top), w_pt - 0.6, city_top - top - 0.4 * geo.k,
+                fill=False, edgecolor=INK, lw=0.6 * geo.k,
+            )
+        )  # fmt: skip
+    return DrawnBlock(ax, drawn, headers)
+
+
+def _cell_texts(
+    ax: Axes,
+    geo: ListGeometry,
+    column: int,
+    lines: Sequence[str],
+    top: float,
+    props: object,
+    color: str,
+) -> list[Text]:
+    align = geo.columns[column].align
+    x = geo.col_x[column] + (geo.col_w[column] if align == "right" else 0.0) + geo.pad
+    out = []
+    for n, line in enumerate(lines):
+        out.append(
+            ax.text(
+                x, top - n * geo.line_h, line, ha=align, va="top", fontproperties=props,
+                color=color,
+            )
+        )  # fmt: skip
+    return out
