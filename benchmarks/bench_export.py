@@ -40,7 +40,9 @@ def run_one(fmt: str, each: str, dpi: int, reference: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         if reference:  # the older code's API: dzgeo.briefing.sheets.export_set, industries only
-            from dzgeo.briefing.sheets import export_set as old_export_set
+            from dzgeo.briefing.sheets import (  # type: ignore[attr-defined]  # older code
+                export_set as old_export_set,
+            )
 
             paths = old_export_set(layers, tmp, fmt=fmt, dpi=dpi, progress=False)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PIL import Image
@@ -18,9 +19,13 @@ from pptx.util import Emu, Inches, Pt
 from tqdm import tqdm
 
 from dzgeo.briefing.document import RENDER_LOCK
-from dzgeo.briefing.figure import PLAN, SheetText
+from dzgeo.briefing.figure import PLAN, MapFigure, SheetText
 from dzgeo.briefing.listing import list_columns, list_rows
+from dzgeo.briefing.page import agg_renderer
 from dzgeo.data.published import Layers
+
+if TYPE_CHECKING:
+    from dzgeo.briefing.atlas import SheetJob
 
 __all__ = ["SLIDE_ROWS", "build_deck"]
 
@@ -33,10 +38,10 @@ FOOTER = (
 PICTURE_DPI = 150
 
 
-def _map_picture(figure: object) -> bytes:
+def _map_picture(figure: MapFigure) -> bytes:
     """The map panel and its legend, cropped from the sheet's first page, as PNG."""
     fig = figure.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = agg_renderer(fig)
     boxes = [figure.ax.get_window_extent(renderer)]
     if figure.legend_ax is not None:
         boxes.append(figure.legend_ax.get_window_extent(renderer))
@@ -60,7 +65,7 @@ def _map_picture(figure: object) -> bytes:
     return out.getvalue()
 
 
-def _text_box(slide: object, left: int, top: int, width: int, height: int, text: str, size: float,
+def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, size: float,
               *, bold: bool = False) -> None:  # fmt: skip
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
@@ -71,7 +76,7 @@ def _text_box(slide: object, left: int, top: int, width: int, height: int, text:
 
 
 def _table(
-    slide: object, left: int, top: int, width: int, headers: Sequence[str],
+    slide: Any, left: int, top: int, width: int, headers: Sequence[str],
     shares: Sequence[float], rows: Sequence[Sequence[str]],
 ) -> None:  # fmt: skip
     height = Inches(0.3) * (len(rows) + 1)
@@ -94,7 +99,7 @@ def _table(
 
 def build_deck(
     layers: Layers,
-    jobs: Sequence[object],
+    jobs: Sequence[SheetJob],
     *,
     text: SheetText = SheetText(),  # noqa: B008  (frozen dataclass, never mutated)
     projects: pd.DataFrame | None = None,

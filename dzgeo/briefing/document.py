@@ -11,10 +11,12 @@ import io
 import re
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -36,7 +38,7 @@ SVG_FONTTYPE = "path"
 RENDER_LOCK = threading.RLock()
 
 
-def rc_params(font: CjkFont) -> dict[str, object]:
+def rc_params(font: CjkFont) -> dict[RcKeyType, Any]:
     """The rcParams a map is built and saved under (font, embedding, stable SVG ids)."""
     return {
         "pdf.fonttype": font.pdf_fonttype,

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from dzgeo import style, symbology
 from dzgeo.briefing.document import RENDER_LOCK, draw_page_number, rc_params, save_pages
@@ -30,6 +31,7 @@ from dzgeo.briefing.legendkeys import LegendCatalog, drawn_keys, tag
 from dzgeo.briefing.listing import ListColumn, ListRow
 from dzgeo.briefing.page import (
     Page,
+    agg_renderer,
     blank_figure,
     draw_header_footer,
     map_date,
@@ -213,7 +215,7 @@ class MapBuilder:
         draw_header_footer(page.figure, self.font, k, heading, notes, CRS_NOTE)
         self.draw(page)
         ax = page.ax
-        renderer = page.figure.canvas.get_renderer()
+        renderer = agg_renderer(page.figure)
         inset_cell, bar_at, arrow_at = self._corners(page)
         locator = None
         obstacles = []
@@ -357,7 +359,7 @@ class MapBuilder:
         """Per county: True when it lies outside the focus (drawn muted for context)."""
         return [not f for f in in_focus(list(self.geo.counties.geometry), self.focus)]
 
-    def visible(self, ax: Axes, geom: object) -> bool:
+    def visible(self, ax: Axes, geom: BaseGeometry) -> bool:
         """Whether ``geom`` shows on the map (a feature outside the extent is not drawn, so
         the legend does not name it)."""
         x0, x1 = ax.get_xlim()

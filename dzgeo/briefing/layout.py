@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import MapBuilder
 from dzgeo.briefing.furniture import metres_per_point
@@ -13,6 +15,8 @@ from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.legendkeys import tag
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import fill_layers, line_layers, marker_kwargs
+from dzgeo.frames import Row, records, rows
+from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
 
 
@@ -38,9 +42,10 @@ class LayoutMap(MapBuilder):
         ax, k = page.ax, page.k
         counties = self.geo.counties
         present = ["|".join(sorted(split_multi(c))) for c in counties["corridors"].fillna("")]
-        by_fill = {}
+        by_fill: dict[str, LegendEntry] = {}
         for entry in symbology.layout_fill_entries(present):  # registered in the spec's order
             self.catalog.add(entry)
+            assert isinstance(entry.symbol, symbology.FillSymbol)
             by_fill[entry.symbol.fill] = entry
         fills = []
         for key in present:
@@ -49,8 +54,8 @@ class LayoutMap(MapBuilder):
         self.draw_counties(page, fills)
         corridors = self.geo.corridors
         for row, entry in zip(
-            corridors.itertuples(index=False),
-            symbology.band_entries(corridors.to_dict("records")),
+            rows(corridors),
+            symbology.band_entries(records(corridors)),
             strict=True,
         ):
             if not self.visible(ax, row.geometry):
@@ -59,10 +64,8 @@ class LayoutMap(MapBuilder):
             for kwargs in fill_layers(symbology.band_symbol(row.id), k):
                 tag(draw_polygon(ax, row.geometry, zorder=3, **kwargs), key)
         names = dict(zip(corridors["id"], corridors["name"], strict=False))
-        routes = {
-            e.symbol: e for e in symbology.route_entries(self.geo.routes.to_dict("records"), names)
-        }
-        for row in self.geo.routes.itertuples(index=False):
+        routes = {e.symbol: e for e in symbology.route_entries(records(self.geo.routes), names)}
+        for row in rows(self.geo.routes):
             if not self.visible(ax, row.geometry):
                 continue
             symbol = symbology.route_symbol(row.kind, row.corridor)
@@ -76,7 +79,7 @@ class LayoutMap(MapBuilder):
             symbology.SECTIONS[0], "县市区名称下为规划确定的多点突破重点产业（规划原词）"
         )
 
-    def _route_label(self, page: Page, row: object) -> Label:
+    def _route_label(self, page: Page, row: Row) -> Label:
         line = row.geometry
         if line.geom_type == "MultiLineString":
             line = max(line.geoms, key=lambda g: g.length)
@@ -98,9 +101,9 @@ class LayoutMap(MapBuilder):
         ax, k = page.ax, page.k
         mpp = metres_per_point(ax)
         zones = self.geo.zones
-        entries = {e.symbol: e for e in symbology.zone_entries(zones.to_dict("records"))}
+        entries = {e.symbol: e for e in symbology.zone_entries(records(zones))}
         priorities = self.layers.priorities
-        for row in zones.itertuples(index=False):
+        for row in rows(zones):
             geom = row.geometry
             if not self.visible(ax, geom):
                 continue
@@ -128,7 +131,7 @@ class LayoutMap(MapBuilder):
                 )  # fmt: skip
 
     def _zone_label(
-        self, page: Page, row: object, priorities: object
+        self, page: Page, row: Row, priorities: pd.DataFrame
     ) -> tuple[list[TextLine], int, bool] | None:
         color = style.ZONE_COLORS.get(row.kind, INK)
         if row.kind == "lead_zone":
@@ -151,7 +154,7 @@ class LayoutMap(MapBuilder):
         return [TextLine(short, page.fp(5.8), color)], 5, False
 
     def _county_labels(self, page: Page) -> None:
-        for row, quiet in zip(self.geo.counties.itertuples(index=False), self.muted(), strict=True):
+        for row, quiet in zip(rows(self.geo.counties), self.muted(), strict=True):
             x, y = self.geo.label_points[row.name]
             if not self.in_extent(page.ax, x, y):
                 continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 
 from dzgeo.briefing.fonts import CjkFont
-from dzgeo.briefing.page import Page
+from dzgeo.briefing.page import Page, agg_renderer
 from dzgeo.briefing.textfit import CharWidths, wrap_text
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _legend_plan(
 ) -> list[tuple] | None:
     """Positions (in points, top-down) of every legend element, or None if they don't fit."""
     fig = page.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = agg_renderer(fig)
     size = 7.4 * shrink
     title_size = 8.2 * shrink
     k = page.k

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dzgeo.data.published import Layers
+from dzgeo.frames import records
 from dzgeo.vocabulary import split_multi
 
 __all__ = [
@@ -120,7 +121,7 @@ def _cell(value: object) -> str:
 def list_rows(numbered: pd.DataFrame, columns: Sequence[ListColumn]) -> list[ListRow]:
     """The rows of the list, in number order."""
     rows = []
-    for record in numbered.to_dict("records"):
+    for record in records(numbered):
         cells = tuple(_cell(record.get(c.key)) for c in columns)
         rows.append(ListRow(int(record["number"]), cells, record["located"] == "city"))
     return rows

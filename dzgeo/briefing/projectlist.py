@@ -177,7 +177,7 @@ def draw_block(
     bold = geo.font.properties(geo.size, bold=True)
     top = h_pt
     headers = []
-    for i, lines in enumerate(geo.header_lines()):
+    for i, lines in enumerate(geo.header_lines()):  # lines: the header, wrapped
         headers += _cell_texts(ax, geo, i, lines[:1], top - geo.pad, bold, INK)
     top -= geo.header_h
     ax.add_line(Line2D([0, w_pt], [top + 0.8 * geo.k] * 2, color=INK, lw=0.7 * geo.k))
@@ -192,8 +192,8 @@ def draw_block(
             )  # fmt: skip
             top -= geo.section_h
         texts: list[Text] = []
-        for c, lines in enumerate(mrow.lines):
-            texts += _cell_texts(ax, geo, c, lines, top - geo.pad, regular, INK)
+        for c, cell in enumerate(mrow.lines):
+            texts += _cell_texts(ax, geo, c, cell, top - geo.pad, regular, INK)
         drawn.append((mrow.row.number, texts))
         top -= mrow.height
         ax.add_line(Line2D([0, w_pt], [top, top], color=MUTED, lw=0.25 * geo.k, alpha=0.5))

@@ -15,11 +15,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, Rectangle, Wedge
+from matplotlib.patches import Circle, Patch, Rectangle, Wedge
 
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
@@ -39,6 +40,7 @@ from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
 from dzgeo.counting import COUNT_RULE_SHORT, county_counts
 from dzgeo.filters import apply_filter, selected_industries
+from dzgeo.frames import rows
 from dzgeo.settings import METRIC_CRS, STORAGE_CRS
 from dzgeo.symbology import CORE_AREA, LegendEntry, MarkerSymbol
 from dzgeo.vocabulary import split_multi
@@ -125,9 +127,7 @@ class ProjectsMap(MapBuilder):
 
     kind = "projects"
 
-    def __init__(
-        self, *args: object, projects: pd.DataFrame | None = None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, projects: pd.DataFrame | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         source = self.layers.projects if projects is None else projects
         self.projects = apply_filter(source, self.flt, self.layers.vocab)
@@ -173,7 +173,7 @@ class ProjectsMap(MapBuilder):
         if self.flt.subfields:
             subs = subs[subs["subfield"].isin(self.flt.subfields)]
         core: dict[str, list[str]] = defaultdict(list)
-        for row in subs.itertuples(index=False):
+        for row in rows(subs):
             for place in split_multi(row.core_areas):
                 if row.subfield not in core[place]:
                     core[place].append(row.subfield)
@@ -183,9 +183,10 @@ class ProjectsMap(MapBuilder):
         counties = self.geo.counties
         counts = _county_counts(self.projects, list(counties["adcode"].astype(str)))
         breaks = style.count_breaks(counts)
-        by_fill = {}
+        by_fill: dict[str, LegendEntry] = {}
         for entry in symbology.count_entries(breaks, unit="项"):  # registered in class order
             self.catalog.add(entry)
+            assert isinstance(entry.symbol, symbology.FillSymbol)
             by_fill[entry.symbol.fill] = entry
         fills = []
         for n in counts:
@@ -194,7 +195,7 @@ class ProjectsMap(MapBuilder):
         self.draw_counties(page, fills)
         starred = self._markers(page)
         k, muted = page.k, self.muted()
-        for row, n, quiet in zip(counties.itertuples(index=False), counts, muted, strict=True):
+        for row, n, quiet in zip(rows(counties), counts, muted, strict=True):
             x, y = self.geo.label_points[row.name]
             if not self.in_extent(page.ax, x, y):
                 continue
@@ -340,6 +341,7 @@ def _pie_drawer(
         out: list[Artist] = []
         if len(parts) == 1:
             color = style.industry_color(parts[0][0])
+            patch: Patch
             if square:
                 side = r * 1.8
                 patch = Rectangle(

@@ -316,7 +316,7 @@ def test_projects_map_counts_match_the_filter(layers: Layers, projects_fig: MapF
     for name, count in by_county.items():
         assert [t.get_text() for t in labels[name].texts] == [name, f"{count} 项"]
     # Every located project's number is on a marker at each of its places.
-    shown = []
+    shown: list[int] = []
     for lab in projects_fig.labels:
         if lab.key.startswith("marker:"):
             for text in lab.texts:
