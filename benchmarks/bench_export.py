@@ -66,9 +66,9 @@ def _child(fmt: str, each: str, dpi: int, reference: Path | None) -> dict[str, f
     env["PYTHONPATH"] = str(reference or ROOT)
     args = [sys.executable, str(Path(__file__).resolve()), "--one", fmt, "--each", each]
     args += ["--dpi", str(dpi)] + (["--as-reference"] if reference else [])
-    child = subprocess.run(
-        args, capture_output=True, text=True, check=True, env=env, cwd=reference or ROOT
-    )
+    child = subprocess.run(args, capture_output=True, text=True, env=env, cwd=reference or ROOT)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{child.stderr}")
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
@@ -99,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     for _ in range(args.rounds):
         for name, fmt, each, reference in jobs:  # interleaved: each round runs every job
-            results.setdefault((name, fmt), []).append(_child(fmt, each, args.dpi, reference))
+            result = _child(fmt, each, args.dpi, reference)
+            results.setdefault((name, fmt), []).append(result)
+            print(f"  ({name}, {fmt}: {result['seconds']:.1f} s)", flush=True)
     for name, fmt, _, _ in jobs:
         runs = results[(name, fmt)]
         r = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
