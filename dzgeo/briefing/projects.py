@@ -157,7 +157,7 @@ class ProjectsMap(MapBuilder):
     def schematic_parts(self) -> list[str]:
         return [
             "项目标在台账选址处，无选址的标在规划所列地点（县市区或园区代表点），非项目选址；"
-            "列出多个地点的项目在各地都标出，县市区项目数也在各地分别计数"
+            "列出多个地点的项目在各地都标出；" + COUNT_RULE_SHORT
         ]
 
     def list_rows(self) -> tuple[list[ListColumn], list[ListRow]]:
