@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -24,7 +25,8 @@ from matplotlib.patches import Circle, Patch, Rectangle, Wedge
 
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import PLAN, TITLE, MapBuilder
-from dzgeo.briefing.furniture import _transformer, metres_per_point
+from dzgeo.briefing.furniture import metres_per_point
+from dzgeo.briefing.geometry import ProjectedLayers
 from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.legendkeys import NOTES, tag
 from dzgeo.briefing.listing import (
@@ -38,7 +40,13 @@ from dzgeo.briefing.listing import (
 )
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
-from dzgeo.counting import COUNT_RULE_SHORT, county_counts
+from dzgeo.counting import (
+    COUNT_RULE_SHORT,
+    count_points,
+    county_counts,
+    county_seats,
+)
+from dzgeo.data.published import Layers
 from dzgeo.filters import apply_filter, selected_industries
 from dzgeo.frames import rows
 from dzgeo.settings import METRIC_CRS, STORAGE_CRS
@@ -71,41 +79,48 @@ def _county_counts(projects: pd.DataFrame, adcodes: Sequence[str]) -> list[int]:
 
 
 def marker_groups(
-    numbered: pd.DataFrame, points: dict[str, tuple[float, float]]
+    numbered: pd.DataFrame, layers: Layers, geo: ProjectedLayers
 ) -> list[MarkerGroup]:
-    """The markers of the listed projects: one per ledger site, one per place point.
+    """The markers of the listed projects, by the one counting rule.
 
-    A project at several places is shown at each; city-level projects at none.
+    A project is drawn once in every county it counts in (:func:`dzgeo.counting.count_points`:
+    at its ledger site or zone inside that county, else at the county's seat), so a
+    county's markers add up to its count; city-level projects have no marker. Projects
+    at one zone or one county seat share a marker; a ledger site has its own.
     """
     groups: dict[str, MarkerGroup] = {}
-    sited = has_sites(numbered)
-    if sited.any():
-        to_xy = _transformer(STORAGE_CRS, METRIC_CRS)
-        xs, ys = to_xy.transform(
-            pd.to_numeric(numbered.loc[sited, "site_lon"]).to_numpy(),
-            pd.to_numeric(numbered.loc[sited, "site_lat"]).to_numpy(),
-        )
-        site_xy = dict(zip(numbered.index[sited], zip(xs, ys, strict=True), strict=True))
-    else:
-        site_xy = {}
-    for idx, row in numbered.iterrows():
-        if idx in site_xy:
-            x, y = site_xy[idx]
-            key = f"site:{x:.0f},{y:.0f}"
-            group = groups.setdefault(key, MarkerGroup(x, y, ""))
-        elif row["located"] == "city":
+    if not len(numbered):
+        return []
+    frame = numbered.reset_index(drop=True)
+    sited = has_sites(frame)
+    if sited.any():  # the ledger's site is the drawn point
+        lon = pd.to_numeric(frame["site_lon"], errors="coerce")
+        lat = pd.to_numeric(frame["site_lat"], errors="coerce")
+        geometry = gpd.GeoSeries(frame.geometry, crs=STORAGE_CRS).copy()
+        geometry[sited] = gpd.points_from_xy(lon[sited], lat[sited])
+        frame = gpd.GeoDataFrame(frame, geometry=geometry, crs=STORAGE_CRS)
+    elif not isinstance(frame, gpd.GeoDataFrame):
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=STORAGE_CRS)
+    seats, areas = county_seats(layers.places, geo.points)
+    points = count_points(frame.to_crs(METRIC_CRS), geo.counties, seats, areas)
+    county_name = dict(zip(geo.counties["adcode"].astype(str), geo.counties["name"], strict=True))
+    numbers = frame["number"].astype(int).to_numpy()
+    industries = frame["industry"].astype(str).to_numpy()
+    for row, code, x, y, place in zip(
+        points["row"], points["adcode"], points["x"], points["y"], points["place"], strict=True
+    ):
+        if not code or pd.isna(x):
             continue
+        if bool(sited.iloc[row]):
+            key, name = f"site:{x:.0f},{y:.0f}", ""
+        elif geo.place_kind.get(place) == "zone":
+            key = name = place
         else:
-            for place in split_multi(row["place"]):
-                if place not in points:
-                    log.warning("no point for place %s; project %s has no marker", place, row["id"])
-                    continue
-                group = groups.setdefault(place, MarkerGroup(*points[place], place))
-                group.numbers.append(int(row["number"]))
-                group.industries[row["industry"]] += 1
-            continue
-        group.numbers.append(int(row["number"]))
-        group.industries[row["industry"]] += 1
+            key = name = county_name[code]
+            x, y = seats.get(code, (x, y))
+        group = groups.setdefault(key, MarkerGroup(float(x), float(y), name))
+        group.numbers.append(int(numbers[row]))
+        group.industries[industries[row]] += 1
     return list(groups.values())
 
 
@@ -241,7 +256,9 @@ class ProjectsMap(MapBuilder):
         ax, k = page.ax, page.k
         starred: set[str] = set()
         groups = [
-            g for g in marker_groups(self.numbered, self.geo.points) if self.in_extent(ax, g.x, g.y)
+            g
+            for g in marker_groups(self.numbered, self.layers, self.geo)
+            if self.in_extent(ax, g.x, g.y)
         ]
         if not groups:
             return starred
@@ -249,13 +266,11 @@ class ProjectsMap(MapBuilder):
         group_of = self.layers.vocab.industries
         for g in sorted(groups, key=lambda g: -len(g.numbers)):
             total = len(g.numbers)
-            diameter_pt = (9 + 15 * math.sqrt(total / top)) * k if total > 1 else 10.5 * k
+            diameter_pt = (9 + 15 * math.sqrt(total / top)) * k
             parts = [(ind, g.industries[ind]) for ind in group_of if g.industries[ind]]
-            caption = []
-            if total > 1:
-                caption = [
-                    TextLine(line, page.fp(6.4, bold=True), INK) for line in _range_lines(g.numbers)
-                ]
+            caption = [  # the list numbers; the count is inside the symbol
+                TextLine(line, page.fp(6.4, bold=True), INK) for line in _range_lines(g.numbers)
+            ]
             if g.place and self.geo.place_kind.get(g.place) not in ("county", "city"):
                 caption.append(TextLine(self.geo.short.get(g.place, g.place), page.fp(6.0), INK))
             square = (
@@ -272,14 +287,12 @@ class ProjectsMap(MapBuilder):
                     g.y,
                     caption,
                     priority=40,
-                    key=f"marker:{g.place or f'{g.x:.0f},{g.y:.0f}'}",
+                    key=f"pie:{g.place}" if g.place else f"site:{g.x:.0f},{g.y:.0f}",
                     symbol_pt=max(diameter_pt, box_pt),
                     draw_symbol=_pie_drawer(
                         ax, parts, square, diameter_pt, star_pt, sited=not g.place
                     ),
-                    center_text=TextLine(str(g.numbers[0]), page.fp(6.2, bold=True), INK)
-                    if total == 1
-                    else None,
+                    center_text=TextLine(str(total), page.fp(6.4, bold=True), INK),
                 )
             )
         return starred
@@ -291,7 +304,7 @@ class ProjectsMap(MapBuilder):
         self.catalog.add(LegendEntry(PROJECTS, "台账所给项目选址（黑圈）", SITE_RING))
         self.catalog.note(
             PROJECTS,
-            "数字为清单编号：同一地点的几个项目合为饼图，旁注编号；单个项目编号在符号内；"
+            "符号内为项目数，符号下为清单编号；一地几个产业的项目合为饼图；"
             "圆形为新兴产业、方形为传统产业",
         )
         self.catalog.add(LegendEntry(CORE, "细分领域核心区（在其项目符号或名称上）", CORE_AREA))
