@@ -41,6 +41,7 @@ from dzgeo.briefing.listing import (
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
 from dzgeo.counting import (
+    CITY_LEVEL,
     COUNT_RULE_SHORT,
     count_points,
     county_counts,
@@ -319,7 +320,8 @@ class ProjectsMap(MapBuilder):
         if self.city_count:
             self.catalog.note(
                 NOTES,
-                f"另有 {self.city_count} 项为全市层面、规划未列具体地点，图上不标，见清单方框",
+                f"另有 {self.city_count} 项为{CITY_LEVEL}（规划未落到县市区），只计入全市合计，"
+                "图上不标，见清单方框",
             )
         if not len(self.projects):
             self.catalog.note(NOTES, "没有符合筛选条件的项目")

@@ -312,20 +312,27 @@ def test_projects_map_counts_match_the_filter(layers: Layers, projects_fig: MapF
     by_county = {}
     for code, name in zip(layers.counties["adcode"], layers.counties["name"], strict=True):
         by_county[name] = sum(code in split_multi(c) for c in chosen["counties"])
-    labels = {lab.key.split(":", 1)[1]: lab for lab in projects_fig.labels}
+    labels = {
+        lab.key.removeprefix("county:"): lab
+        for lab in projects_fig.labels
+        if lab.key.startswith("county:")
+    }
     for name, count in by_county.items():
         assert [t.get_text() for t in labels[name].texts] == [name, f"{count} 项"]
-    # Every located project's number is on a marker at each of its places.
+    # Every located project's number is on a marker; each marker's count is its numbers.
     shown: list[int] = []
     for lab in projects_fig.labels:
-        if lab.key.startswith("marker:"):
-            for text in lab.texts:
-                for part in text.get_text().replace("、", " ").split():
+        if lab.key.startswith("pie:"):
+            inside, *captions = [t.get_text() for t in lab.texts]
+            numbers: list[int] = []
+            for text in captions:
+                for part in text.replace("、", " ").split():
                     if part[0].isdigit():
                         low, _, high = part.partition("–")
-                        shown += range(int(low), int(high or low) + 1)
+                        numbers += range(int(low), int(high or low) + 1)
+            assert int(inside) == len(numbers), lab.key
+            shown += numbers
     located = projects_fig.numbered[projects_fig.numbered["located"] != "city"]
-    assert len(shown) == sum(len(split_multi(p)) for p in located["place"])
     assert set(shown) == set(located["number"])
 
 
