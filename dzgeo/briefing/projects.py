@@ -171,9 +171,10 @@ class ProjectsMap(MapBuilder):
         return f"筛选：{self.flt.describe()} · 共 {n} 项（{PLAN}所列重点支持项目）"
 
     def schematic_parts(self) -> list[str]:
-        return [
-            "项目标在台账选址处，无选址的标在规划所列地点（县市区或园区代表点），非项目选址；"
-            "列出多个地点的项目在各地都标出；" + COUNT_RULE_SHORT
+        return [  # separate parts: the footer wraps between them
+            "项目标在台账选址处，无选址的标在规划所列地点（县市区或园区代表点），非项目选址",
+            "列出多个县市区的项目在每个县市区都标出",
+            COUNT_RULE_SHORT,
         ]
 
     def list_rows(self) -> tuple[list[ListColumn], list[ListRow]]:
