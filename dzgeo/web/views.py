@@ -150,9 +150,13 @@ TILE_FILL_OPACITY = 0.4
 COUNTY_STORE = "counties"
 
 
-def view_token(state: ViewState) -> str:
-    """A short stable id of a view state (the map marks itself with it when updated)."""
-    text = json.dumps(state.to_query(), ensure_ascii=False, sort_keys=True)
+def view_token(state: ViewState, ledger_version: int | None = None) -> str:
+    """A short stable id of a view state (the map marks itself with it when updated);
+    a ledger version other than the plan's changes it, so an import redraws the map."""
+    query: dict[str, object] = dict(state.to_query())
+    if ledger_version:
+        query["ledger_version"] = ledger_version
+    text = json.dumps(query, ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -307,7 +311,7 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     projects = apply_filter(layers.projects, flt, layers.vocab)
     per_county = county_counts(projects, layers.counties_web["adcode"])
     counties = shifted(layers.counties_web, state.basemap)
-    token = view_token(state)
+    token = view_token(state, layers.projects.attrs.get("ledger_version"))
     if state.view == "项目":
         totals = [int(per_county.get(cell_text(a), {}).get("", 0)) for a in counties["adcode"]]
         breaks = style.count_breaks(totals)
