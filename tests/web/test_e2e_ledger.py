@@ -268,7 +268,7 @@ def test_upload_preview_confirm_and_the_map_follows(app_url, page, layers, tmp_p
     started = len(UNDER_WAY_STARTS) + FINISHED_ROWS
     assert now["n"] == started
     assert f"year={last_year()}" in page.url
-    thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [role="slider"]')
+    thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
     thumb.focus()
     page.keyboard.press("Home")  # 2018
     in_2018 = wait_for_map(page, not_token=now["token"])
