@@ -15,7 +15,8 @@ run is the plan as published (no store: version 0, 272 projects).
    ledger; warm: later visits), a 状态 filter change to the map updated, and turning the
    year slider on; each as seconds and as a ratio to the plan-only reference.
 
-The browser harness (server, offline Chromium, waits) is benchmarks/bench_app.py's.
+The browser harness (server, offline Chromium, waits) is benchmarks/_harness.py's and
+bench_app.py's. Figures are comparable within one run only (shared machine: see load).
 """
 
 from __future__ import annotations
@@ -33,15 +34,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_app import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _open,
-    _pick,
-    _wait_token,
-    served,
-    synthetic_projects,
-)
+from _harness import CHROMIUM, CHROMIUM_ARGS, REPO, load, served, synthetic_projects
+from bench_app import open_app, pick, wait_token
 
 from dzgeo.data.published import read_layers
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
@@ -128,28 +122,31 @@ def bench_browser(store: Path | None, label: str, trials: int) -> dict[str, floa
         # no store: a path that does not exist, so the app shows the plan (version 0)
         os.environ["DZGEO_STORE"] = str(store or Path(tmp) / "none.gpkg")
         try:
-            with served(LAYERS_DIR, Path(tmp) / "runs.log") as url, sync_playwright() as pw:
+            app = REPO / "app.py"
+            with served(app, run_log=Path(tmp) / "runs.log") as (url, _), sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 context = browser.new_context(viewport={"width": 1440, "height": 1100})
-                cold, page, _ = _open(context, url)
+                cold, _, page, _ = open_app(context, url)
                 page.close()
                 warm = []
                 for _ in range(trials):
-                    t, page, token = _open(context, url)
+                    t, _, page, token = open_app(context, url)
                     warm.append(t)
+                    page.close()
+                t, _, page, token = open_app(context, url)
                 page.wait_for_timeout(500)
                 changes = []
                 for status in ("在建", "竣工", "谋划")[:trials]:
-                    _pick(page, "状态（台账）", status)
+                    pick(page, "状态（台账）", status)
                     start = time.perf_counter()
                     page.get_by_role("option", name=status).first.click()
-                    token = _wait_token(page, token)
+                    token = wait_token(page, token)
                     changes.append(time.perf_counter() - start)
                     page.keyboard.press("Escape")
                     page.wait_for_timeout(400)
                 start = time.perf_counter()
                 page.locator('[data-testid="stSidebar"]').get_by_text("按年份查看").click()
-                token = _wait_token(page, token)
+                token = wait_token(page, token)
                 year_on = time.perf_counter() - start
                 browser.close()
         finally:
@@ -165,7 +162,7 @@ def bench_browser(store: Path | None, label: str, trials: int) -> dict[str, floa
     }
     print(
         f"{label:>8} | {figures['cold']:6.2f} | {figures['warm']:6.2f} | "
-        f"{figures['filter'] * 1000:7.0f} | {figures['year'] * 1000:7.0f}"
+        f"{figures['filter'] * 1000:7.0f} | {figures['year'] * 1000:7.0f} | {load()}"
     )
     return figures
 
@@ -182,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         t_write = make_store(layers, store, args.rows)
         size = store.stat().st_size
         print(f"store: {args.rows:,} ledger rows written in {t_write:.2f} s, {size:,} bytes")
+        print(load())
         print("\nPython (s; payload in bytes of JSON, zlib-packed past the threshold)")
         print("     set | projects |   read |   view | 在建 view | year view | filter", end="")
         print(" | shown | totals | payload")
@@ -190,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_browser:
             return 0
         print("\nHeadless Chromium, offline (open: s; filter change and year slider: ms)")
-        print("     set |   cold |   warm |  filter |    year")
+        print("     set |   cold |   warm |  filter |    year | load")
         plan = bench_browser(None, "plan", args.trials)
         big = bench_browser(store, f"{args.rows // 1000}k", args.trials)
         print(
