@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -26,10 +27,11 @@ import pandas as pd
 from dzgeo.data.published import Layers
 from dzgeo.errors import DataFileNotFoundError, Problem
 from dzgeo.ledger.current import compose_projects, current_projects, plan_projects
-from dzgeo.ledger.importer import ImportPreview, import_file, ledger_context, preview_import
 from dzgeo.ledger.store import LedgerStore, Version, empty_rows, is_postgres_url, open_store
-from dzgeo.ledger.template import template_bytes
 from dzgeo.settings import ledger_store
+
+if TYPE_CHECKING:
+    from dzgeo.ledger.importer import ImportPreview
 
 __all__ = [
     "PROBLEM_HEADERS",
@@ -117,6 +119,9 @@ def preview_upload(data: bytes, name: str, store_url: str, layers_dir: str | Pat
     Stores nothing (a store that does not exist yet is created, at version 0, so the
     preview is made against what an import would see).
     """
+    # imported when a file comes: the reader and its checks are not needed to draw a page
+    from dzgeo.ledger.importer import ledger_context, preview_import
+
     with _upload_file(data, name) as path, open_store(store_url) as store:
         return preview_import(path, store, name=name, context=ledger_context(layers_dir))
 
@@ -126,6 +131,8 @@ def import_upload(
 ) -> tuple[Version, ImportPreview]:
     """Store the uploaded file as a new version (refused whole, with
     :class:`~dzgeo.errors.DataValidationError`, if it has any problem by then)."""
+    from dzgeo.ledger.importer import import_file, ledger_context
+
     with _upload_file(data, name) as path, open_store(store_url) as store:
         return import_file(path, store, name=name, user=user, context=ledger_context(layers_dir))
 
@@ -148,6 +155,8 @@ def revert_to(store_url: str, number: int, *, user: str | None = None) -> Versio
 
 def template_for(layers: Layers) -> bytes:
     """The template workbook filled with ``layers``' projects (the current version's)."""
+    from dzgeo.ledger.template import template_bytes
+
     return template_bytes(layers.projects, layers.vocab)
 
 
