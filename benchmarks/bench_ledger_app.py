@@ -28,7 +28,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,7 +87,7 @@ def make_store(layers, path: Path, n: int) -> float:
     return time.perf_counter() - start
 
 
-def _timed(func):  # type: ignore[no-untyped-def]
+def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = func()
     return time.perf_counter() - start, value
@@ -126,14 +128,16 @@ def bench_browser(store: Path | None, label: str, trials: int) -> dict[str, floa
             with served(app, run_log=Path(tmp) / "runs.log") as (url, _), sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 context = browser.new_context(viewport={"width": 1440, "height": 1100})
-                cold, _, page, _ = open_app(context, url)
-                page.close()
+                opened = open_app(context, url)
+                cold = opened.took
+                opened.page.close()
                 warm = []
                 for _ in range(trials):
-                    t, _, page, token = open_app(context, url)
-                    warm.append(t)
-                    page.close()
-                t, _, page, token = open_app(context, url)
+                    opened = open_app(context, url)
+                    warm.append(opened.took)
+                    opened.page.close()
+                opened = open_app(context, url)
+                page, token = opened.page, opened.token
                 page.wait_for_timeout(500)
                 changes = []
                 for status in ("在建", "竣工", "谋划")[:trials]:

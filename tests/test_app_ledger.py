@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
@@ -18,7 +19,7 @@ TIMEOUT = 60
 SITE = (116.35, 37.25)
 
 
-def _rows(statuses: list[str]):  # type: ignore[no-untyped-def]
+def _rows(statuses: list[str]) -> pd.DataFrame:
     """Ledger rows for the first len(statuses) plan projects; the first one has a site."""
     plan = plan_projects()
     rows = plan.iloc[: len(statuses)].drop(columns="geometry").copy()
@@ -29,7 +30,7 @@ def _rows(statuses: list[str]):  # type: ignore[no-untyped-def]
     rows["located_by"] = ["台账坐标", *["规划地点"] * (len(statuses) - 1)]
     rows["site_lon"] = [SITE[0], *[None] * (len(statuses) - 1)]
     rows["site_lat"] = [SITE[1], *[None] * (len(statuses) - 1)]
-    rows["geometry"] = [shapely.Point(SITE), *[None] * (len(statuses) - 1)]
+    rows["geometry"] = pd.Series([shapely.Point(SITE), *[None] * (len(statuses) - 1)], dtype=object)
     return normalise_rows(rows)
 
 
@@ -40,11 +41,11 @@ def store(tmp_path, monkeypatch) -> str:
     with open_store(url) as opened:
         for statuses in (["在建"] * 4, ["在建", "在建", "竣工"]):
             rows = _rows(statuses)
-            opened.append_version(
-                lambda _cur, _n, rows=rows: (rows, Counts(updated=len(rows))),
-                file_name="台账.xlsx",
-                user="test",
-            )
+
+            def build(_cur: pd.DataFrame, _n: int, rows: pd.DataFrame = rows) -> tuple:
+                return rows, Counts(updated=len(rows))
+
+            opened.append_version(build, file_name="台账.xlsx", user="test")
     monkeypatch.setenv("DZGEO_STORE", url)
     return url
 
