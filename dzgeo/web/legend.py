@@ -15,6 +15,7 @@ from dzgeo.counting import CITY_LEVEL, COUNT_RULE_SHORT
 from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
 from dzgeo.frames import records
+from dzgeo.ledger.fields import LOCATED_BY_SITE
 from dzgeo.symbology import LegendEntry
 from dzgeo.tables import industry_counts
 from dzgeo.vocabulary import split_multi
@@ -98,7 +99,7 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
             parts.append(_section(title, by_section.pop(title)))
     parts.append("</div></div>")
     unplaced = n_at_city(projects)
-    sited = int((text_column(projects, "located_by") == "台账坐标").sum())
+    sited = int((text_column(projects, "located_by") == LOCATED_BY_SITE).sum())
     note = "项目点位为所在地的代表点，并非实际选址"
     if sited:
         note = f"{sited} 个项目标于台账坐标，其余为所在地的代表点"

@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from dzgeo import style, symbology
 from dzgeo.counting import city_level_mask, count_points, county_seats, n_city_level
 from dzgeo.data.published import Layers
+from dzgeo.ledger.fields import LOCATED_BY_SITE, LOCATED_BY_TOWNSHIP
 from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import split_multi
 from dzgeo.web.overlays import shifted
@@ -68,6 +69,14 @@ def project_markers(
     others); ``_a`` is its county's adcode.
     """
     points = count_points(projects, counties, seats, areas)
+    # a project the ledger placed (site or township) is drawn once, where the ledger says
+    placed = ledger_placed(projects)
+    if placed.any():
+        rows = points["row"].to_numpy()
+        points = points[~(placed[rows] & points["row"].duplicated().to_numpy())]
+        points = points.reset_index(drop=True)
+        own = placed[points["row"].to_numpy()]
+        points.loc[own, "adcode"] = ""  # the row's own geometry: its site
     # each project's first marker, in project order, then the extra markers
     extra = points["row"].duplicated().to_numpy()
     points = pd.concat([points[~extra], points[extra]], ignore_index=True)
@@ -87,6 +96,15 @@ def project_markers(
     frame["_u"] = points["row"].to_numpy()
     frame["_a"] = points["adcode"].to_numpy()
     return frame
+
+
+#: ``located_by`` values of a point the ledger gave.
+LEDGER_PLACED = (LOCATED_BY_SITE, LOCATED_BY_TOWNSHIP)
+
+
+def ledger_placed(projects: pd.DataFrame) -> np.ndarray:
+    """True for the projects the ledger placed (its site, or its township)."""
+    return text_column(projects, "located_by").isin(LEDGER_PLACED).to_numpy()
 
 
 def layer_markers(layers: Layers, projects: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -117,7 +135,7 @@ def project_payload(
     frame = shifted(projects, basemap) if len(projects) else projects
     lon, lat = _first_points(frame)
     if anchor is not None and len(frame):
-        at_city = city_level_mask(frame)
+        at_city = city_level_mask(frame) & ~ledger_placed(frame)
         lon[at_city], lat[at_city] = anchor
     x0 = float(np.floor(lon.min())) if len(lon) else 0.0
     y0 = float(np.floor(lat.min())) if len(lat) else 0.0

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import shapely
 from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
 
 from dzgeo.data.published import Layers, read_layers
@@ -74,3 +75,27 @@ def test_legend_says_how_many_sit_at_their_site(current):
     view = webmap.view_layers(current, ViewState())
     legend = _legend(view)
     assert f"{SITED} 个项目标于台账坐标" in legend
+
+
+def test_a_project_the_ledger_placed_is_drawn_once_at_its_site(layers):
+    """Even a city-level or a multi-county plan project: one marker, at its site."""
+    from dzgeo.web.projects import layer_markers
+
+    projects = ledger_frame(layers.projects)
+    city_level = projects.index[projects["counties"] == ""][0]
+    multi = projects.index[projects["counties"].str.contains("|", regex=False)][0]
+    site = shapely.Point(116.5, 37.5)
+    for row in (city_level, multi):
+        projects.loc[row, "located_by"] = "台账坐标"
+        projects.loc[row, "site_lon"], projects.loc[row, "site_lat"] = site.x, site.y
+    projects = projects.set_geometry(
+        [site if i in (city_level, multi) else g for i, g in projects.geometry.items()]
+    )
+    markers = layer_markers(layers, projects)
+    for row in (city_level, multi):
+        mine = markers[markers["id"] == projects.loc[row, "id"]]
+        assert len(mine) == 1 and mine.geometry.iloc[0].equals(site)
+    data = project_payload(markers, anchor=(116.0, 38.0))
+    i = data["id"].index(projects.loc[city_level, "id"])
+    lon = data["x0"] + data["x"][i] * COORD_STEP
+    assert lon == pytest.approx(site.x, abs=1e-5)  # not moved to the city-level anchor
