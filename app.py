@@ -550,8 +550,9 @@ def mark_map_ready() -> None:
 
 
 def ledger_tab(layers: Layers, layers_dir: str, store: str, version: int) -> None:
-    """The ledger: the current version and a switch to another version. What came from
-    a user's file (its name) is shown as plain text."""
+    """The ledger: the current version, the template, an upload with its preview (nothing
+    is stored until the user confirms; a file with problems is refused whole), and a
+    switch to another version. What the user's file says is shown as plain text."""
     done = st.session_state.pop("dz_ledger_done", None)
     if done:
         st.success("台账已更新，地图、表格和下载已改用新版本：")
@@ -559,6 +560,20 @@ def ledger_tab(layers: Layers, layers_dir: str, store: str, version: int) -> Non
     known = ledger_view.versions(store)
     current = next((v for v in known if v.number == version), None)
     st.text("当前版本：" + (current.describe() if current else "第 0 版（规划原文，尚未导入台账）"))
+    st.download_button(
+        "下载台账模板（Excel，含当前版本的值）",
+        data=lambda: ledger_view.template_for(layers),
+        file_name="台账模板.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    upload = st.file_uploader(
+        "上传项目台账（XLSX、CSV 或 GeoJSON）：先预览，确认后才保存为新版本",
+        type=list(ledger_view.UPLOAD_SUFFIXES),
+        key=f"w_upload_{st.session_state.get('dz_upload_round', 0)}",
+    )
+    if upload is not None:
+        upload_preview(upload.file_id, upload.name, upload.getvalue(), layers_dir, store, version)
     if len(known) > 1:
         st.divider()
         chosen = st.selectbox(
@@ -571,6 +586,44 @@ def ledger_tab(layers: Layers, layers_dir: str, store: str, version: int) -> Non
             made = ledger_view.revert_to(store, int(chosen))
             st.session_state.dz_ledger_done = f"已恢复：{made.describe()}"
             st.rerun()
+
+
+def upload_preview(
+    file_id: str, name: str, data: bytes, layers_dir: str, store: str, version: int
+) -> None:
+    """The preview of an uploaded file and, when it has no problem, the confirm button.
+    The preview is made once per file and version, not on every rerun."""
+    key = (file_id, version)
+    held = st.session_state.get("dz_preview")
+    if held is None or held[0] != key:
+        try:
+            held = (key, ledger_view.preview_upload(data, name, store, layers_dir), "")
+        except DzgeoError as exc:  # unreadable: not a table, wrong encoding, no 编号 column
+            held = (key, None, str(exc))
+        st.session_state.dz_preview = held
+    _, preview, unreadable = held
+    if preview is None:
+        st.error("文件无法读取，未导入。")
+        st.text(unreadable)
+        return
+    st.text(preview.summary())
+    for note in preview.notes:
+        st.text(f"注意：{note}")
+    if preview.problems:
+        st.error(f"发现 {len(preview.problems)} 个问题，整个文件未导入；请按下表修改后重新上传。")
+        st.dataframe(ledger_view.problem_table(preview.problems), hide_index=True)
+        return
+    if st.button("确认导入", type="primary", key="w_import"):
+        try:
+            made, _ = ledger_view.import_upload(data, name, store, layers_dir)
+            st.session_state.pop("dz_preview", None)
+        except DzgeoError as exc:  # the current version changed under the preview
+            st.error("导入未完成，台账未改变。")
+            st.text(str(exc))
+            return
+        st.session_state.dz_ledger_done = f"已保存为{made.describe()}"
+        st.session_state.dz_upload_round = st.session_state.get("dz_upload_round", 0) + 1
+        st.rerun()
 
 
 def _height(frame: pd.DataFrame, rows: int = 25) -> int:

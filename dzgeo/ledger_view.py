@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -27,17 +30,26 @@ from dzgeo.ledger.current import compose_projects, current_projects, plan_projec
 from dzgeo.ledger.store import LedgerStore, Version, empty_rows, is_postgres_url, open_store
 from dzgeo.settings import ledger_store
 
+if TYPE_CHECKING:
+    from dzgeo.ledger.importer import ImportPreview
+
 __all__ = [
     "PROBLEM_HEADERS",
+    "UPLOAD_SUFFIXES",
     "current_layers",
     "current_version",
+    "import_upload",
+    "preview_upload",
     "problem_table",
     "revert_to",
     "store_exists",
+    "template_for",
     "versions",
     "with_projects",
 ]
 
+#: The files an upload may be (the ledger reader's formats).
+UPLOAD_SUFFIXES = ("xlsx", "csv", "txt", "tsv", "geojson", "json")
 #: Columns of :func:`problem_table`.
 PROBLEM_HEADERS = ("文件", "位置", "问题", "改法")
 
@@ -91,6 +103,40 @@ def current_layers(
 # ------------------------------------------------------------------ the app's ledger tab
 
 
+@contextmanager
+def _upload_file(data: bytes, name: str) -> Iterator[Path]:
+    """An uploaded file's bytes as a temporary file with the upload's suffix."""
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="dzgeo-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        yield path
+
+
+def preview_upload(data: bytes, name: str, store_url: str, layers_dir: str | Path) -> ImportPreview:
+    """What importing the uploaded file would change in the current version.
+
+    Stores nothing (a store that does not exist yet is created, at version 0, so the
+    preview is made against what an import would see).
+    """
+    # imported when a file comes: the reader and its checks are not needed to draw a page
+    from dzgeo.ledger.importer import ledger_context, preview_import
+
+    with _upload_file(data, name) as path, open_store(store_url) as store:
+        return preview_import(path, store, name=name, context=ledger_context(layers_dir))
+
+
+def import_upload(
+    data: bytes, name: str, store_url: str, layers_dir: str | Path, *, user: str | None = None
+) -> tuple[Version, ImportPreview]:
+    """Store the uploaded file as a new version (refused whole, with
+    :class:`~dzgeo.errors.DataValidationError`, if it has any problem by then)."""
+    from dzgeo.ledger.importer import import_file, ledger_context
+
+    with _upload_file(data, name) as path, open_store(store_url) as store:
+        return import_file(path, store, name=name, user=user, context=ledger_context(layers_dir))
+
+
 def versions(store_url: str) -> list[Version]:
     """Every version of the store, newest first (none when there is no store yet)."""
     if not store_exists(store_url):
@@ -105,6 +151,13 @@ def revert_to(store_url: str, number: int, *, user: str | None = None) -> Versio
         raise DataFileNotFoundError(f"{store_url}: 还没有项目台账，无法切换版本")
     with open_store(store_url) as store:
         return store.revert(number, user=user)
+
+
+def template_for(layers: Layers) -> bytes:
+    """The template workbook filled with ``layers``' projects (the current version's)."""
+    from dzgeo.ledger.template import template_bytes
+
+    return template_bytes(layers.projects, layers.vocab)
 
 
 def problem_table(problems: Sequence[Problem]) -> pd.DataFrame:
