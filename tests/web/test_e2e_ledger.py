@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 import shapely
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, Route, sync_playwright
 
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.ledger.fields import HEADERS, SITE_CRS_LABELS
@@ -131,7 +131,7 @@ def page(browser: Browser) -> Iterator[Page]:
         viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True
     )
 
-    def route(route) -> None:  # type: ignore[no-untyped-def]
+    def route(route: Route) -> None:
         host = urlparse(route.request.url).hostname or ""
         if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
             route.continue_()
@@ -182,12 +182,13 @@ def fill_template(template: bytes, layers: Layers, moved: str, site: tuple[float
     """The template filled in by a planner: a site for ``moved``, statuses, years."""
     book = openpyxl.load_workbook(io.BytesIO(template))
     sheet = book["台账"]
-    header = {cell.value: cell.column for cell in sheet[1]}
-    by_id = {sheet.cell(row, header[HEADERS["id"]]).value: row for row in range(2, 300)}
-    placed = [p for p in layers.projects.itertuples() if p.located == "place" and p.id != moved]
-    chosen = [moved, *(p.id for p in placed[: len(UNDER_WAY_STARTS) + FINISHED_ROWS + 1])]
+    header = {str(cell.value): int(cell.column or 0) for cell in sheet[1]}
+    by_id = {str(sheet.cell(row, header[HEADERS["id"]]).value): row for row in range(2, 300)}
+    projects = layers.projects
+    placed = projects.loc[(projects["located"] == "place") & (projects["id"] != moved), "id"]
+    chosen = [moved, *placed.astype(str).iloc[: len(UNDER_WAY_STARTS) + FINISHED_ROWS + 1]]
 
-    def put(project: str, field: str, value: object) -> None:
+    def put(project: str, field: str, value: str | float | int) -> None:
         sheet.cell(by_id[project], header[HEADERS[field]]).value = value
 
     put(moved, "site_lon", site[0])
