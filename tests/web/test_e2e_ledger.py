@@ -40,12 +40,21 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: Token of the drawn view, the number of projects drawn (cluster sums + single markers)
 #: and how many single markers are drawn as finished.
 COUNT_JS = """() => {
+  // n: the projects behind the clusters and markers drawn (a project with a marker in
+  // several counties once, as the counting rule says); done: markers drawn as finished
   const map = document.querySelector('.leaflet-container');
-  if (!map || !map.getAttribute('data-dz-view') || !window.dzmap.lastProjects) return null;
-  let n = 0;
-  document.querySelectorAll('.dz-cl span').forEach((e) => { n += Number(e.textContent); });
-  n += document.querySelectorAll('.dz-pt').length;
-  return {token: map.getAttribute('data-dz-view'), n: n,
+  const layer = window.dzmap && window.dzmap.lastProjects;
+  if (!map || !map.getAttribute('data-dz-view') || !layer || !layer._map) return null;
+  const d = layer._d, m = layer._map, b = m.getBounds().pad(0.25);
+  const ids = new Set();
+  const add = (i) => ids.add(d.u ? d.u[i] : i);
+  for (const c of layer._index.getClusters(
+      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], Math.round(m.getZoom()))) {
+    if (c.properties.cluster) {
+      layer._index.getLeaves(c.properties.cluster_id, Infinity).forEach((f) => add(f.properties.i));
+    } else add(c.properties.i);
+  }
+  return {token: map.getAttribute('data-dz-view'), n: ids.size,
           done: document.querySelectorAll('.dz-pt-done').length};
 }"""
 #: Where the map draws project ``id`` (lon, lat), from the layer's own data.
