@@ -142,9 +142,9 @@ def synthetic_layers_dir(n: int, tmp: Path) -> Path:
     """A layers folder with ``n`` synthetic projects and links to the other real layers."""
     from dzgeo.data.layerset import MANIFEST_NAME, seal
     from dzgeo.data.published import read_layers
-    from dzgeo.settings import LAYERS_DIR
+    from dzgeo.settings import layers_dir
 
-    real_dir = Path(os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR)))
+    real_dir = layers_dir()
     out = tmp / f"layers-{n}"
     out.mkdir()
     for path in real_dir.iterdir():

@@ -1,7 +1,22 @@
-"""Fixed locations and constants shared by every module."""
+"""Fixed locations and constants shared by every module, and every DZGEO_* variable.
+
+The environment is read here only, each variable by one function called when the value
+is needed (so a test or a server can set it before use):
+
+==================== =========================================================
+DZGEO_LAYERS_DIR     the published layers the app serves (default ``layers/``)
+DZGEO_STORE          the ledger store: a file path or ``postgresql://…``
+DZGEO_USER           who imports a ledger (default: the login name)
+DZGEO_TIANDITU_KEY   a 天地图 key the app pre-fills (never written to a file)
+DZGEO_CJK_FONT       the CJK font family the briefing maps use
+DZGEO_PLAN_TEXT      the plan's text, for the plan-consistency tests
+DZGEO_RUN_LOG        a file the app appends one line per script run to (benchmarks)
+==================== =========================================================
+"""
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -63,8 +78,6 @@ def ledger_store() -> str:
     Unset: ``var/ledger.gpkg`` in a source checkout (not committed), otherwise
     ``$XDG_DATA_HOME/dzgeo/ledger.gpkg`` (default ``~/.local/share/dzgeo``).
     """
-    import os
-
     url = os.environ.get("DZGEO_STORE", "").strip()
     if url:
         return url
@@ -72,3 +85,32 @@ def ledger_store() -> str:
         return str(REPO_ROOT / "var" / LEDGER_STORE_NAME)
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(data_home) / "dzgeo" / LEDGER_STORE_NAME)
+
+
+def layers_dir() -> Path:
+    """The published layers the app serves: ``DZGEO_LAYERS_DIR``, else :data:`LAYERS_DIR`."""
+    return Path(os.environ.get("DZGEO_LAYERS_DIR") or LAYERS_DIR)
+
+
+def ledger_user() -> str:
+    """Who is importing a ledger: ``DZGEO_USER``, else the login name ('' if none)."""
+    try:
+        return os.environ.get("DZGEO_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return ""
+
+
+def tianditu_key() -> str:
+    """A 天地图 key to pre-fill in the app (``DZGEO_TIANDITU_KEY``); never written to a file."""
+    return os.environ.get("DZGEO_TIANDITU_KEY", "").strip()
+
+
+def cjk_font_family() -> str:
+    """The CJK font family the briefing maps must use (``DZGEO_CJK_FONT``; '' = find one)."""
+    return os.environ.get("DZGEO_CJK_FONT", "").strip()
+
+
+def run_log() -> Path | None:
+    """Where the app logs each script run (``DZGEO_RUN_LOG``, set by the benchmarks)."""
+    value = os.environ.get("DZGEO_RUN_LOG", "").strip()
+    return Path(value) if value else None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from matplotlib import font_manager
 from matplotlib.font_manager import FontEntry, FontProperties
 
 from dzgeo.errors import FontNotFoundError
+from dzgeo.settings import cjk_font_family
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def find_cjk_font(
         No listed family is installed with the glyphs of Chinese place names.
     """
     if entries is None and preferred is None:
-        return _default_font(os.environ.get(FONT_ENV, "").strip())
+        return _default_font(cjk_font_family())
     return _find(
         font_manager.fontManager.ttflist if entries is None else entries,
         preferred or PREFERRED_FAMILIES,
