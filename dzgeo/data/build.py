@@ -95,6 +95,11 @@ def load_geodata(geodata_dir: str | Path = GEODATA_DIR) -> GeoData:
         except (ValueError, KeyError, TypeError, RuntimeError, OSError) as exc:
             problems.append(_unreadable(root, name, exc))  # damaged bytes, not bad rows
     raise_if_problems(problems)
+    raise_if_problems(
+        features.check_corridor_routes(
+            loaded["corridors"], set(loaded["routes"]["id"]), str(root / "corridors.csv")
+        )
+    )
     vocab = build_vocabulary(loaded["industries"], loaded["subfields"], loaded["places"])
     projects = locate_projects(
         check_projects(root / "projects.csv", vocab), loaded["places"], vocab

@@ -23,7 +23,7 @@ from dzgeo.data._geometry import (
     feature_labels,
     finish,
 )
-from dzgeo.data._validate import check_enum, require_file
+from dzgeo.data._validate import check_enum, require_file, where
 from dzgeo.data.boundaries import outline_beside, sibling
 from dzgeo.data.geojson import load_feature_collection, parse_features
 from dzgeo.data.schema import (
@@ -241,3 +241,24 @@ def read_routes(
     if validate:
         problems += validate_routes(frame, source=str(file), outline=outline_beside(file, outline))
     return finish(frame, problems, validate)
+
+
+def check_corridor_routes(
+    corridors: pd.DataFrame, route_ids: Collection[str], source: str
+) -> list[Problem]:
+    """Problems for corridors naming a route id that routes.geojson does not have.
+
+    Without this the corridor would be published with its band silently missing.
+    """
+    known = "、".join(sorted(route_ids))
+    return [
+        Problem(
+            source,
+            where(row, "routes"),
+            f"未知线路 id“{route}”（routes.geojson 中没有）",
+            f"应为 routes.geojson 的 id：{known}",
+        )
+        for row, corridor in enumerate(rows(corridors), start=2)
+        for route in split_multi(corridor.routes)
+        if route not in route_ids
+    ]

@@ -61,6 +61,13 @@ REQUIRED = ("id", "name", "industry", "place")
 PLACE_SOURCES = ("stated", "inferred", "unplaced")
 BASIS_KINDS = ("plan", "outside")
 CITY = "德州市"
+#: An outside basis (place_basis_kind = outside) starts with this, so a reader sees at
+#: once that the place comes from outside the plan.
+OUTSIDE_PREFIX = "外部知识："
+#: Place words the plan uses that places.csv does not list as spellings: the plan writes
+#: 经济开发区 (the zone's name before its 2012 upgrade) for 德州经济技术开发区; 运河经济开发区
+#: is always written with 运河. Used to check that a 'stated' place is in plan_text.
+PLAN_PLACE_WORDS = {"经济开发区": "德州经济技术开发区"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 SUFFIXES = (".csv", ".xlsx", ".geojson", ".json")
 
@@ -253,8 +260,53 @@ def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str
     for place in places:
         if vocab.resolve_place(place) is None:
             out.append(("place", f"未知地点“{place}”", f"应为：{choices(vocab.places)}"))
-    source, basis = row["place_source"], row["place_basis"]
-    if source == "inferred" and not (basis and row["place_basis_kind"]):
+    out += _provenance_problems(row, places, vocab)
+    return out
+
+
+def _provenance_problems(
+    row: dict[str, str], places: list[str], vocab: Vocabulary
+) -> list[tuple[str, str, str]]:
+    """(column, message, fix) of a row whose place provenance does not hold together."""
+    out = []
+    source, basis, kind = row["place_source"], row["place_basis"], row["place_basis_kind"]
+    canonical = [vocab.resolve_place(p) or p for p in places]
+    twice = sorted({p for p in canonical if canonical.count(p) > 1})
+    if twice:
+        out.append(("place", f"地点重复列出：{'、'.join(twice)}", "每个地点只写一次（| 分隔）"))
+    if source in ("stated", "unplaced") and kind:
+        out.append(
+            (
+                "place_basis_kind",
+                f"地点来源为 {source} 时不应有依据类型“{kind}”（规划已写明或无法确定，无外部依据）",
+                "清空 place_basis_kind，或把 place_source 改为 inferred",
+            )
+        )
+    if kind == "outside" and not basis.startswith(OUTSIDE_PREFIX):
+        out.append(
+            (
+                "place_basis",
+                f"外部依据须以“{OUTSIDE_PREFIX}”开头",
+                f"在 place_basis 前写 {OUTSIDE_PREFIX}（例如 {OUTSIDE_PREFIX}企业位于…）",
+            )
+        )
+    if source == "stated":
+        text = row["plan_text"]
+        unsaid = [
+            p
+            for p, c in zip(places, canonical, strict=True)
+            if vocab.resolve_place(p) is not None  # an unknown place is reported as such
+            and not any(w in text for w in _spellings(c, vocab))
+        ]
+        if unsaid:
+            out.append(
+                (
+                    "place",
+                    f"地点来源为 stated，但 plan_text 没有写出“{'、'.join(unsaid)}”",
+                    "plan_text 填写写有该地点的规划原文，或把 place_source 改为 inferred 并写依据",
+                )
+            )
+    if source == "inferred" and not (basis and kind):
         out.append(
             (
                 "place_basis",
@@ -267,6 +319,13 @@ def _row_problems(row: dict[str, str], vocab: Vocabulary) -> list[tuple[str, str
             ("place", "未定位项目应放在德州市并说明原因", f"place 填 {CITY}，place_basis 写原因")
         )
     return out
+
+
+def _spellings(place: str, vocab: Vocabulary) -> list[str]:
+    """Every way the plan may write ``place``: its name, short name, aliases, plan words."""
+    words = [w for w, n in vocab.aliases.items() if n == place]
+    words += [w for w, n in PLAN_PLACE_WORDS.items() if n == place]
+    return [place, *words]
 
 
 def check_projects(path: str | Path, vocab: Vocabulary) -> pd.DataFrame:

@@ -98,3 +98,22 @@ def test_failed_build_leaves_layers_untouched(tmp_path: Path) -> None:
     (out / "keep.txt").write_text("previous build", encoding="utf-8")
     assert main(["build", "--geodata", str(broken), "--outdir", str(out)]) == 2
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_build_refuses_a_corridor_naming_an_unknown_route(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "geodata"
+    source.mkdir()
+    for path in Path(LAYERS_DIR.parent / "geodata").iterdir():
+        if path.is_file():
+            (source / path.name).write_bytes(path.read_bytes())
+    text = (source / "corridors.csv").read_text(encoding="utf-8")
+    assert "|debin_expressway|" not in text and "debin_expressway" in text
+    (source / "corridors.csv").write_text(
+        text.replace("debin_expressway", "debin_expresway", 1), "utf-8"
+    )
+    out = tmp_path / "layers"
+    assert main(["build", "--geodata", str(source), "--outdir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "corridors.csv" in err and "第 3 行 routes 列" in err
+    assert "未知线路 id“debin_expresway”" in err and "debin_expressway" in err
+    assert not out.exists() or not any(out.iterdir())

@@ -103,3 +103,44 @@ def test_missing_required_column(tmp_path: Path, vocab) -> None:
     path.write_text("id,name\nX-1,某项目\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="缺少必需的列"):
         check_projects(path, vocab)
+
+
+def _breaking_each_place_rule(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Row 2 (E1-001, 运河经济开发区, stated): valid. Then one broken rule per row:
+    row 3 a stated place with an outside basis, row 4 an outside basis without 外部知识：,
+    row 5 a place listed twice, row 6 a stated place its plan_text does not write."""
+    rows = [dict(r) for r in rows[:5]]
+    rows[1].update(place_source="stated", place_basis="", place_basis_kind="outside")
+    rows[2].update(
+        place="乐陵市",
+        place_source="inferred",
+        place_basis="企业在乐陵",
+        place_basis_kind="outside",
+    )
+    rows[3].update(
+        place="乐陵市|乐陵市", place_source="inferred", place_basis="专栏", place_basis_kind="plan"
+    )
+    rows[4].update(place="禹城市", place_source="stated", place_basis="", place_basis_kind="")
+    return rows
+
+
+def test_validate_applies_the_place_provenance_rules(tmp_path: Path, rows, capsys) -> None:
+    path = _write_csv(tmp_path / "台账.csv", _breaking_each_place_rule(rows))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "第 2 行" not in err  # the first row keeps every rule
+    assert "第 3 行 place_basis_kind 列" in err and "无外部依据" in err
+    assert "第 4 行 place_basis 列" in err and "外部知识：" in err
+    assert "第 5 行 place 列" in err and "地点重复列出：乐陵市" in err
+    assert "第 6 行 place 列" in err and "plan_text 没有写出“禹城市”" in err
+
+
+def test_a_stated_place_may_be_written_as_an_alias_or_plan_word(rows, vocab) -> None:
+    from dzgeo.data.projects import validate_projects
+
+    row = dict(rows[0])  # 运河经济开发区, written 运河开发区 in plan_text
+    assert "运河开发区" in row["plan_text"]
+    frame = pd.DataFrame([row])
+    assert validate_projects(frame, vocab, source="t.csv") == []
+    row.update(place="德州经济技术开发区", plan_text="经济开发区某某项目")
+    assert validate_projects(pd.DataFrame([row]), vocab, source="t.csv") == []
