@@ -43,10 +43,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from dzgeo.data.projects import scan_projects
     from dzgeo.data.published import read_layers
-    from dzgeo.errors import capped_lines, shorten
+    from dzgeo.errors import capped_lines
 
     layers = read_layers(args.layers)
-    scan = scan_projects(args.path, layers.vocab, outline=layers.city.geometry.union_all())
+    basis = _catalogue_note(args.layers)
+    try:
+        scan = scan_projects(args.path, layers.vocab, outline=layers.city.geometry.union_all())
+    except DzgeoError:
+        print(basis, file=sys.stderr)
+        raise
+    print(basis)
     for note in scan.notes:
         print(f"注意 (note): {note}")
     if found := scan.formula_like:
@@ -56,6 +62,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(f"  - {line}")
     print(f"{shorten(args.path)}: {scan.rows:,} 个项目，全部通过检查 (all rows valid)")
     return 0
+
+
+def _catalogue_note(layers: Path) -> str:
+    """Which catalogue (industries, sub-fields, places) a user's file was checked against."""
+    if Path(layers).resolve() == LAYERS_DIR.resolve():
+        return (
+            f"检查依据：本仓库自带的产业、细分领域与地点目录 {shorten(layers)} "
+            "(checked against the repository's own catalogue)"
+        )
+    return (
+        f"检查依据：{shorten(layers)} 中的产业、细分领域与地点目录 (checked against that catalogue)"
+    )
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -29,14 +29,13 @@ from _planparse import (
     split_runs,
 )
 
-from dzgeo.data.projects import COLUMNS
+from dzgeo.data.projects import COLUMNS, OUTSIDE_PREFIX, PLAN_PLACE_WORDS
 from dzgeo.errors import DataFileNotFoundError, DzgeoError
 from dzgeo.settings import GEODATA_DIR
 
 ID_RE = re.compile(r"^([ET][1-6])-(\d{3})$")
 SOURCES = {"stated", "inferred", "unplaced"}
 BASIS_KINDS = {"plan", "outside"}
-OUTSIDE_PREFIX = "外部知识："
 CITY = "德州市"
 #: Ends of an item's plan_text that belong to the list, not to the item.
 BAD_ENDS = ("、", "，", "。", "；", "：", " ", "等", "等项目")
@@ -83,12 +82,8 @@ HEADINGLESS_LABELS: dict[tuple[str, str], str] = {
     ("现代物流", "2"): "鲁冀物流发展轴",
 }
 
-#: Place words the plan uses that places.csv does not list as aliases (checked for 'stated').
-EXTRA_PLACE_WORDS = {
-    # The plan writes 经济开发区 (the zone's name before its 2012 upgrade) for 德州经济技术开发区;
-    # 运河经济开发区 is always written with 运河.
-    "经济开发区": "德州经济技术开发区",
-}
+#: Place words the plan uses that places.csv does not list as aliases (the library's).
+EXTRA_PLACE_WORDS = PLAN_PLACE_WORDS
 
 Row = dict[str, str]
 

@@ -129,6 +129,7 @@ def test_validate_applies_the_place_provenance_rules(tmp_path: Path, rows, capsy
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "第 2 行" not in err  # the first row keeps every rule
+    assert "checked against the repository's own catalogue" in err
     assert "第 3 行 place_basis_kind 列" in err and "无外部依据" in err
     assert "第 4 行 place_basis 列" in err and "外部知识：" in err
     assert "第 5 行 place 列" in err and "地点重复列出：乐陵市" in err
