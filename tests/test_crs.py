@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
+from pyproj import CRS
 from shapely.geometry import LineString, Point, Polygon
 
 from dzgeo import settings
@@ -42,9 +43,12 @@ def _dezhou_grid() -> tuple[np.ndarray, np.ndarray]:
     return lon.ravel(), lat.ravel()
 
 
-def test_crs_constants_are_the_settings() -> None:
-    assert STORAGE_CRS == settings.STORAGE_CRS == "EPSG:4326"
-    assert METRIC_CRS == settings.METRIC_CRS == "EPSG:4548"
+def test_metric_crs_covers_all_of_dezhou() -> None:
+    """Lengths and areas are measured in METRIC_CRS: its zone must hold the whole city."""
+    area = CRS(METRIC_CRS).area_of_use
+    assert area is not None
+    x0, y0, x1, y1 = settings.DEZHOU_BOUNDS
+    assert area.west <= x0 and x1 <= area.east and area.south <= y0 and y1 <= area.north
 
 
 @pytest.mark.parametrize(("wlon", "wlat", "glon", "glat"), REFERENCE)

@@ -74,9 +74,12 @@ def test_payload_has_one_marker_per_project(layers):
     data = decode(webmap.project_payload(layers.projects))
     assert len(data["n"]) == len(data["x"]) == len(data["i"]) == len(layers.projects)
     assert data["n"] == list(layers.projects["name"])
-    assert data["ind"][:12] == list(style.INDUSTRY_COLORS)
-    assert data["col"][:12] == list(style.INDUSTRY_COLORS.values())
-    assert data["shp"][:6] == ["circle"] * 6 and data["shp"][6:12] == ["square"] * 6
+    # the 12 industries of the data, each with its own colour; 新兴 round, 传统 square
+    assert set(data["ind"][:12]) == set(layers.industries["name"])
+    assert len(set(data["col"][:12])) == 12
+    group = dict(zip(layers.industries["name"], layers.industries["group"], strict=True))
+    for industry, shape in zip(data["ind"][:12], data["shp"][:12], strict=True):
+        assert shape == ("circle" if group[industry] == "新兴" else "square"), industry
     industries = [data["ind"][i] for i in data["i"]]
     assert industries == list(layers.projects["industry"])
 
