@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the real data files in geodata/."""
+"""Shared fixtures: the published layers, read once, and paths to the real data files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from dzgeo.data.published import Layers, read_layers
 from dzgeo.settings import GEODATA_DIR
+
+
+@pytest.fixture(scope="session")
+def layers() -> Layers:
+    """The committed layers/, read once for the whole run (tests must not change them)."""
+    return read_layers()
 
 
 @pytest.fixture

@@ -7,16 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, apply_filter
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 def run(query: dict[str, str | list[str]] | None = None) -> AppTest:

@@ -13,15 +13,10 @@ import pytest
 import shapely
 
 from dzgeo import downloads, tables
-from dzgeo.data.published import PROJECT_FIELDS, Layers, read_layers
+from dzgeo.data.published import PROJECT_FIELDS, Layers
 from dzgeo.filters import ProjectFilter, apply_filter
 
 EXTRA = list(downloads.EXTRA_HEADERS.values())
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

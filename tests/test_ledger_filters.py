@@ -11,7 +11,7 @@ import pytest
 from _ledger_frame import ledger_frame
 
 from dzgeo import cli
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.errors import FilterError
 from dzgeo.filters import (
     ProjectFilter,
@@ -29,11 +29,6 @@ from dzgeo.ledger_conditions import (
     last_year,
     year_stage,
 )
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,9 @@ import pytest
 from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
 
 from dzgeo import downloads, tables
-from dzgeo.data.published import PROJECT_FIELDS, Layers, read_layers
+from dzgeo.data.published import PROJECT_FIELDS, Layers
 from dzgeo.filters import ProjectFilter, apply_filter
 from dzgeo.ledger.fields import LEDGER_FIELDS, STATUSES
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from dzgeo.briefing.figure import MapFigure
 from dzgeo.briefing.sheets import build_figure
 from dzgeo.counting import county_counts
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState, apply_filter
 from dzgeo.style import count_breaks
 from dzgeo.symbology import (
@@ -37,11 +37,6 @@ from dzgeo.web.legend import legend, legend_entries
 from dzgeo.web.symbols import swatch
 
 Atom = tuple
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

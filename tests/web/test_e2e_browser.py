@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Frame, Page, Playwright, Route, sync_playwright
 
-from dzgeo.data.published import Layers, read_layers
 from dzgeo.filters import ProjectFilter, ViewState
 from dzgeo.web import views as webmap
 
@@ -80,11 +79,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,11 @@ import pytest
 import shapely
 from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
 
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState
 from dzgeo.ledger_conditions import year_stage
 from dzgeo.web import views as webmap
 from dzgeo.web.projects import COORD_STEP, project_payload
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

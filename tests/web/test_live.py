@@ -7,18 +7,12 @@ import dataclasses
 import json
 
 import numpy as np
-import pytest
 from streamlit_folium import generate_leaflet_string
 
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.web import live
 from dzgeo.web import views as webmap
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 def live_view(layers: Layers, state: ViewState) -> webmap.ViewLayers:

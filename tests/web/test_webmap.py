@@ -18,16 +18,11 @@ from streamlit_folium import generate_leaflet_string
 
 from dzgeo import style
 from dzgeo.crs import wgs84_to_gcj02
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.web import views as webmap
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 def with_projects(layers: Layers, projects: gpd.GeoDataFrame) -> Layers:
