@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 import numpy as np
-import pytest
 import shapely
 
 from dzgeo.briefing.sheets import build_figure
@@ -24,15 +23,10 @@ from dzgeo.counting import (
     county_counts,
     county_seats,
 )
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.tables import COUNTED_IN, county_table, project_table
 from dzgeo.web import views as webmap
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 def number(pattern: str, text: str) -> int:

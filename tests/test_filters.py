@@ -7,7 +7,7 @@ import random
 import pandas as pd
 import pytest
 
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.errors import DzgeoError, FilterError
 from dzgeo.filters import (
     BASEMAPS,
@@ -24,11 +24,6 @@ from dzgeo.filters import (
     with_industries,
 )
 from dzgeo.vocabulary import split_multi
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")

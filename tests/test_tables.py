@@ -7,14 +7,9 @@ import pytest
 
 from dzgeo import tables
 from dzgeo.counting import county_counts
-from dzgeo.data.published import Layers, read_layers
+from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, apply_filter
 from dzgeo.vocabulary import split_multi
-
-
-@pytest.fixture(scope="module")
-def layers() -> Layers:
-    return read_layers()
 
 
 @pytest.fixture(scope="module")
