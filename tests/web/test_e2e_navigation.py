@@ -24,7 +24,7 @@ ARTIFACTS, MAP_IFRAME, choose = e2e.ARTIFACTS, e2e.MAP_IFRAME, e2e.choose
 map_frame, wait_for_map = e2e.map_frame, e2e.wait_for_map
 
 # the fixtures of test_e2e_browser.py, shared by name
-app_server, browser, layers, playwright = e2e.app_server, e2e.browser, e2e.layers, e2e.playwright
+app_server, browser, playwright = e2e.app_server, e2e.browser, e2e.playwright  # layers: conftest
 
 pytestmark = pytest.mark.browser
 
