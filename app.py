@@ -14,12 +14,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import os
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -28,7 +26,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dzgeo import downloads, ledger_view, tables
+from dzgeo import downloads, ledger_view, settings, tables
 from dzgeo.counting import COUNT_RULE
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
@@ -45,7 +43,7 @@ from dzgeo.filters import (
 from dzgeo.ledger.store import open_store
 from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
 from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
-from dzgeo.settings import LAYERS_DIR, ledger_store
+from dzgeo.settings import ledger_store
 from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live
 from dzgeo.web import views as webmap
@@ -201,7 +199,7 @@ def init_from_url(layers: Layers) -> None:
             "显示默认视图",
         )
     set_widgets(state)
-    st.session_state.w_tianditu = os.environ.get("DZGEO_TIANDITU_KEY", "")
+    st.session_state.w_tianditu = settings.tianditu_key()
     st.session_state.dz_initial = state
     st.session_state.dz_notices = notices
 
@@ -640,14 +638,15 @@ def main() -> None:
     except DzgeoError as exc:  # bad input that reached the page: the message, as text
         st.error(markdown_lines(exc))
     finally:
-        if os.environ.get("DZGEO_RUN_LOG"):  # the benchmark counts and times script runs
-            with Path(os.environ["DZGEO_RUN_LOG"]).open("a", encoding="utf-8") as fh:
+        log = settings.run_log()
+        if log is not None:  # the benchmark counts and times script runs
+            with log.open("a", encoding="utf-8") as fh:
                 fh.write(f"{time.time():.3f},{time.perf_counter() - started:.4f}\n")
 
 
 def page() -> None:
     """The page's content."""
-    layers_dir = os.environ.get("DZGEO_LAYERS_DIR", str(LAYERS_DIR))
+    layers_dir = str(settings.layers_dir())
     store = ledger_store()
     try:
         plan = load_layers(layers_dir)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ from typing import Any
 import pandas as pd
 import shapely
 
+from dzgeo import settings
 from dzgeo.errors import DzgeoError
 from dzgeo.ledger.store.rows import (
     ROW_COLUMNS,
@@ -100,7 +100,7 @@ Builder = Callable[[pd.DataFrame, int], tuple[pd.DataFrame, Counts]]
 def default_user() -> str:
     """Who is importing: DZGEO_USER if set, else the login name."""
     try:
-        return os.environ.get("DZGEO_USER") or getpass.getuser()
+        return settings.ledger_user() or getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return ""
 
