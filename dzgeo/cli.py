@@ -261,10 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        except KeyboardInterrupt as exc:
-            signum = getattr(exc, "signum", signal.SIGINT)
+        except KeyboardInterrupt:  # Ctrl-C outside the main thread's handlers
             print(f"dzgeo {args.command}: 已中断 (interrupted)", file=sys.stderr)
-            return 128 + int(signum)
+            return 128 + signal.SIGINT
         except Exception:
             return _bug(args)
 
