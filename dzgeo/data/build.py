@@ -336,7 +336,11 @@ def build_layers(data: GeoData) -> dict[str, pd.DataFrame]:
 def _city(data: GeoData) -> gpd.GeoDataFrame:
     area = round(float(_to_metric(data.city).area.sum() / 1e6), 1)
     return gpd.GeoDataFrame(
-        {"adcode": ["371400"], "name": ["德州市"], "area_km2": [area]},
+        {
+            "adcode": [data.city["adcode"].iloc[0]],
+            "name": [data.city["name"].iloc[0]],
+            "area_km2": [area],
+        },
         geometry=[data.city.union_all()],
         crs=STORAGE_CRS,
     )

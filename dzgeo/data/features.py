@@ -27,7 +27,7 @@ from dzgeo.data._validate import check_enum, require_file, where
 from dzgeo.data.boundaries import outline_beside, sibling
 from dzgeo.data.geojson import load_feature_collection, parse_features
 from dzgeo.data.schema import (
-    CORRIDORS,
+    CORRIDOR_IDS,
     INSIDE_MARGIN_M,
     ROUTE_FIELDS,
     ROUTE_KINDS,
@@ -142,7 +142,7 @@ def validate_routes(
     problems += check_unique_ids(source, labels, "name", list(routes["name"]))
     for label, row in zip(labels, rows(routes), strict=True):
         problems += check_enum([(label, row.kind)], "kind", ROUTE_KINDS, source)
-        problems += check_enum([(label, row.corridor)], "corridor", CORRIDORS, source)
+        problems += check_enum([(label, row.corridor)], "corridor", CORRIDOR_IDS, source)
         problems += check_geometry(source, label, row.geometry, ("LineString",))
         problems += check_basis(source, label, row.precision, row.basis)
         if len(split_multi(row.waypoints)) < 2:

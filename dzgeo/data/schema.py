@@ -106,9 +106,6 @@ ZONE_KINDS = ("lead_zone", "dev_zone", "platform", "park", "logistics_park", "di
 ROUTE_KINDS = ("expressway", "high_speed_rail")
 
 
-CORRIDORS = ("axis", "belt")
-
-
 #: Only hand-placed features carry a precision; none of them is surveyed.
 PRECISIONS = ("approximate",)
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BASEMAP_LABELS: dict[str, str] = {
-    "none": "无底图（离线可用）",
-    "osm": "OpenStreetMap",
-    "tianditu": "天地图（需密钥）",
-    "amap": "高德地图（GCJ-02）",
-}
+from dzgeo.filters import BASEMAPS
+
+#: The label of each basemap id; the ids themselves are the URL contract in dzgeo.filters.
+BASEMAP_LABELS: dict[str, str] = dict(
+    zip(
+        BASEMAPS,
+        ("无底图（离线可用）", "OpenStreetMap", "天地图（需密钥）", "高德地图（GCJ-02）"),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
