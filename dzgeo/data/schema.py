@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dzgeo.vocabulary import GROUPS
+
 PathLike = str | Path
 
 
@@ -54,10 +56,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-GROUPS = ("新兴", "传统")
-
-
-CODE_PREFIX_GROUP = {"E": "新兴", "T": "传统"}
+#: Industry code prefix -> group (E1–E6 新兴, T1–T6 传统); the groups are vocabulary.GROUPS.
+CODE_PREFIX_GROUP = dict(zip(("E", "T"), GROUPS, strict=True))
 
 
 SUBFIELD_KINDS = ("专栏", "项目")

@@ -81,7 +81,7 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
     parts.append("</div><div>")
     industries = by_section.pop("重点项目", [])
     parts.append(f'<h5>重点项目（{len(projects)} 个）</h5><div class="dz-cols">')
-    for group in ("新兴", "传统"):
+    for group in dict.fromkeys(layers.vocab.industries.values()):
         rows = [e for e in industries if layers.vocab.industries.get(e.label) == group]
         parts.append(
             f'<ul><li class="dz-note">{group}产业</li>' + "".join(_row(e) for e in rows) + "</ul>"

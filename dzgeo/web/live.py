@@ -48,7 +48,9 @@ def live_projects(layers: Layers, basemap: str = "none") -> str:
     counties = shifted(layers.counties_web, basemap)
     anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
     markers = layer_markers(layers, layers.projects)
-    return script_json(project_payload(markers, basemap=basemap, anchor=anchor))
+    return script_json(
+        project_payload(markers, basemap=basemap, anchor=anchor, groups=layers.vocab.industries)
+    )
 
 
 def project_mask(everything: pd.DataFrame, shown: pd.DataFrame) -> str:

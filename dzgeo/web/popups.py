@@ -163,14 +163,13 @@ def _core_areas(cell: object) -> str:
 
 
 def _corridor_membership(row: Mapping[str, Any]) -> str:
-    """轴带联动 of a county: ``新兴产业集聚轴（经中心城区）`` when it belongs through an area."""
-    names = {"axis": "新兴产业集聚轴", "belt": "传统产业升级带"}
+    """轴带联动 of a county from its ``corridor_via`` field (``name：place`` per corridor,
+    the names read from corridors.csv by the build): ``新兴产业集聚轴（经中心城区）``
+    when it belongs through an area."""
     parts = []
     for item in split_multi(row.get("corridor_via")):
         corridor, _, via = item.partition("：")
         parts.append(corridor + (f"（经{via}）" if via and via != row.get("name") else ""))
-    if not parts:
-        parts = [names[c] for c in split_multi(row.get("corridors")) if c in names]
     return "；".join(parts)
 
 

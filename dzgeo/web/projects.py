@@ -119,6 +119,7 @@ def project_payload(
     basemap: str = "none",
     anchor: tuple[float, float] | None = None,
     year: int | None = None,
+    groups: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The compact, column-wise payload ``dzmap.projects`` reads (packed when large).
 
@@ -142,7 +143,7 @@ def project_payload(
     industries = list(style.INDUSTRY_COLORS)
     extra = sorted(set(frame["industry"].astype(str)) - set(industries)) if len(frame) else []
     industries += extra
-    groups = _industry_groups(frame, industries)
+    groups = _industry_groups(frame, industries, groups or {})
     symbols = [symbology.project_symbol(i, groups.get(i, "")) for i in industries]
     data: dict[str, Any] = {
         "ind": industries,
@@ -238,15 +239,16 @@ def n_at_city(projects: pd.DataFrame) -> int:
     return n_city_level(projects)
 
 
-def _industry_groups(frame: pd.DataFrame, industries: Sequence[str]) -> dict[str, str]:
-    """Group (新兴/传统) of each industry: from the data, else from the palette's order."""
+def _industry_groups(
+    frame: pd.DataFrame, industries: Sequence[str], known: Mapping[str, str]
+) -> dict[str, str]:
+    """Group (新兴/传统) of each industry, from the data: ``known`` (the vocabulary's
+    industries), else the frame's ``group`` field ('' when neither has it)."""
     groups: dict[str, str] = {}
     if len(frame) and "group" in frame.columns:
         firsts = frame[["industry", "group"]].astype(str).drop_duplicates("industry")
         groups = dict(zip(firsts["industry"], firsts["group"], strict=True))
-    names = list(style.INDUSTRY_COLORS)
-    defaults = dict.fromkeys(names[:6], "新兴") | dict.fromkeys(names[6:], "传统")
-    return {i: groups.get(i) or defaults.get(i, "") for i in industries}
+    return {i: known.get(i) or groups.get(i, "") for i in industries}
 
 
 def _first_points(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -349,7 +349,13 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
         Part(
             "projects",
             script_json(
-                project_payload(markers, basemap=state.basemap, anchor=anchor, year=flt.year)
+                project_payload(
+                    markers,
+                    basemap=state.basemap,
+                    anchor=anchor,
+                    year=flt.year,
+                    groups=layers.vocab.industries,
+                )
             ),
             script_json(
                 {
