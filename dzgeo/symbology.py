@@ -250,11 +250,17 @@ def route_entries(
     return out
 
 
-def zone_entries(zones: Iterable[Mapping[str, object]]) -> list[LegendEntry]:
+def zone_entries(
+    zones: Iterable[Mapping[str, object]], shorts: Mapping[str, str] | None = None
+) -> list[LegendEntry]:
     """One row per zone symbol drawn (kind × polygon/point): ``{kind, kind_label,
-    geometry}`` records; 双区 first."""
+    geometry}`` records; 双区 first, named by their short names (``shorts``: places.csv
+    name -> short, in table order)."""
     seen: dict[Symbol, str] = {}
     rows = sorted(zones, key=lambda r: r.get("kind") != "lead_zone")
+    leads = {str(r.get("name")) for r in rows if r.get("kind") == "lead_zone"}
+    order = [*(shorts or {}), *sorted(leads - set(shorts or {}))]
+    lead_names = "、".join((shorts or {}).get(n) or n for n in order if n in leads)
     for row in rows:
         kind = str(row.get("kind", ""))
         geom = row.get("geometry")
@@ -262,7 +268,7 @@ def zone_entries(zones: Iterable[Mapping[str, object]]) -> list[LegendEntry]:
         symbol = zone_symbol(kind, geom_type)
         label = str(row.get("kind_label") or kind)
         if kind == "lead_zone":
-            label = "双区（经开区、高新区（禹城））"
+            label = f"双区（{lead_names}）"
         if geom_type in ("Polygon", "MultiPolygon") and kind != "lead_zone":
             label += "范围"
         if symbol not in seen:

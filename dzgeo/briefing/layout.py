@@ -101,7 +101,9 @@ class LayoutMap(MapBuilder):
         ax, k = page.ax, page.k
         mpp = metres_per_point(ax)
         zones = self.geo.zones
-        entries = {e.symbol: e for e in symbology.zone_entries(records(zones))}
+        entries = {
+            e.symbol: e for e in symbology.zone_entries(records(zones), self.layers.place_shorts())
+        }
         priorities = self.layers.priorities
         for row in rows(zones):
             geom = row.geometry

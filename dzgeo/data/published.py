@@ -66,6 +66,11 @@ class Layers:
     #: The build id of the folder (:mod:`dzgeo.data.layerset`), "" if read otherwise.
     build: str = ""
 
+    def place_shorts(self) -> dict[str, str]:
+        """Place name -> its short name (places.csv ``short``), in table order."""
+        names, shorts = self.places["name"].astype(str), self.places["short"].fillna("")
+        return {n: str(s) or n for n, s in zip(names, shorts, strict=True)}
+
 
 def _need(path: Path) -> Path:
     if not path.is_file():

@@ -31,11 +31,6 @@ from dzgeo.web.popups import cell_text, esc
 #: Roughly how far (degrees of latitude) a label below a place point reaches.
 LABEL_DROP_DEG = 0.06
 
-_ZONE_SHORT = {
-    "德州经济技术开发区": "经开区",
-    "禹城国家高新技术产业开发区": "高新区（禹城）",
-}
-
 
 def label_point(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Label lat/lon per row: label_lon/label_lat when present, else a point inside."""
@@ -89,17 +84,15 @@ def route_labels(routes: gpd.GeoDataFrame, obstacles: np.ndarray) -> list[list[A
     return labels
 
 
-def _short_zone(row: Mapping[str, Any]) -> str:
-    name = cell_text(row.get("name"))
-    return _ZONE_SHORT.get(name, name)
-
-
 def zone_labels(
-    zones: gpd.GeoDataFrame, priorities: Mapping[str, Sequence[str]] | None = None
+    zones: gpd.GeoDataFrame,
+    priorities: Mapping[str, Sequence[str]] | None = None,
+    shorts: Mapping[str, str] | None = None,
 ) -> list[list[Any]]:
-    """Labels of (already shifted) zones at each label point: the 双区 with their role and
-    industries, the other zones named in ``priorities`` (place -> 多点突破 priority terms,
-    e.g. 运河经济开发区) with those priorities; other zones get no label."""
+    """Labels of (already shifted) zones at each label point: the 双区 by their short name
+    (``shorts``: places.csv name -> short) with their role and industries, the other zones
+    named in ``priorities`` (place -> 多点突破 priority terms, e.g. 运河经济开发区) with
+    those priorities; other zones get no label."""
     lat, lon = label_point(zones)
     points = gpd.points_from_xy(lon, lat)
     priorities = priorities or {}
@@ -107,10 +100,10 @@ def zone_labels(
     for row, pt in zip(records(zones), points, strict=True):
         name = cell_text(row.get("name"))
         if row.get("kind") == "lead_zone":
-            head = f"{_short_zone(row)} {cell_text(row.get('role'))}"
+            head = f"{(shorts or {}).get(name) or name} {cell_text(row.get('role'))}"
             sub = " · ".join(split_multi(row.get("industries")))
         elif priorities.get(name):
-            head, sub = _short_zone(row), " · ".join(priorities[name])
+            head, sub = name, " · ".join(priorities[name])
         else:
             continue
         html = f"<b>{esc(head)}</b><small>{esc(sub)}</small>"

@@ -44,7 +44,7 @@ def legend_entries(
         *symbology.boundary_entries(),
         *symbology.band_entries(records(layers.corridors)),
         *symbology.route_entries(records(layers.routes), corridor_names),
-        *symbology.zone_entries(records(layers.zones)),
+        *symbology.zone_entries(records(layers.zones), layers.place_shorts()),
         *symbology.industry_entries(layers.vocab.industries, counts),
     ]
 

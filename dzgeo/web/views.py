@@ -283,7 +283,7 @@ def _zone_overlays(layers: Layers, basemap: str) -> list[Overlay]:
                     geo_part(
                         lead, _zone_props(lead, lead_zone_tip), pane="dzZone", highlight=False
                     ),
-                    labels_part(zone_labels(lead)),
+                    labels_part(zone_labels(lead, shorts=layers.place_shorts())),
                 ),
             )
         )
