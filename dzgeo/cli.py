@@ -108,7 +108,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "or dzgeo export --each industry|place|status --outdir DIR)"
             )
         fmt = sheets.format_for(args.output, args.format)
-        sheets.check_request(args.kind, fmt, **options)
+        sheets.check_request(args.kind, "pdf" if fmt == "pptx" else fmt, **options)
         layers = current_layers(read_layers(args.layers), args.layers)
         flt = filter_from_options(args, layers.vocab)
         written = [

@@ -57,6 +57,7 @@ __all__ = [
     "KINDS",
     "ORIENTATIONS",
     "PAPERS",
+    "SHEET_FORMATS",
     "MapFigure",
     "SheetText",
     "build_figure",
@@ -72,6 +73,8 @@ log = logging.getLogger(__name__)
 
 KINDS = ("layout", "projects")
 FORMATS = ("png", "pdf", "svg")
+#: What one sheet can be written as: the paper formats, or a deck of that sheet.
+SHEET_FORMATS = (*FORMATS, "pptx")
 
 DPI_RANGE = (72, 1200)
 
@@ -172,7 +175,8 @@ def render(
     flt
         Which projects to show (validated strictly; the layout map does not use it).
     fmt
-        ``"png"``, ``"pdf"`` or ``"svg"``.
+        ``"png"``, ``"pdf"`` or ``"svg"``; ``"pptx"``: a deck of this one sheet (its
+        slide and the list's continuation slides, :mod:`dzgeo.briefing.deck`).
     paper, orientation
         ``"A4"`` or ``"A3"``; ``"landscape"`` or ``"portrait"``.
     dpi
@@ -185,6 +189,8 @@ def render(
     ExportError, FilterError, FontNotFoundError
         See :func:`build_figure`; also for an unknown ``fmt``.
     """
+    if str(fmt).lower().lstrip(".") == "pptx":
+        return _sheet_deck(layers, kind, flt, paper, orientation, dpi, text, projects)
     fmt = check_request(kind, fmt, paper, orientation, dpi)
     figure = build_figure(
         layers, kind=kind, flt=flt, paper=paper, orientation=orientation, dpi=dpi, text=text,
@@ -200,21 +206,35 @@ def render(
         gc.collect()
 
 
+def _sheet_deck(
+    layers: Layers, kind: str, flt: ProjectFilter, paper: str, orientation: str, dpi: int,
+    text: SheetText, projects: pd.DataFrame | None,
+) -> bytes:  # fmt: skip
+    """One sheet as a deck, through the same code as a set's deck."""
+    from dzgeo.briefing.atlas import SheetJob
+    from dzgeo.briefing.deck import build_deck
+
+    check_request(kind, "pdf", paper, orientation, dpi)
+    flt = validate_filter(flt, layers.vocab)
+    job = SheetJob(kind, kind, kind, flt)
+    return build_deck(layers, [job], text=text, projects=projects)
+
+
 def format_for(path: str | Path, fmt: str | None) -> str:
     """The output format: ``fmt`` if given (it must agree with a known suffix), else the suffix."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if fmt is None:
-        if suffix not in FORMATS:
+        if suffix not in SHEET_FORMATS:
             raise ExportError(
                 f"{path}: 无法从扩展名判断格式 (cannot tell the format from the suffix "
-                f"{'.' + suffix if suffix else '(none)'}) — use .png/.pdf/.svg or --format"
+                f"{'.' + suffix if suffix else '(none)'}) — use .png/.pdf/.svg/.pptx or --format"
             )
         return suffix
     try:
-        fmt = _choice(str(fmt).lower().lstrip("."), FORMATS, "格式", "format")
+        fmt = _choice(str(fmt).lower().lstrip("."), SHEET_FORMATS, "格式", "format")
     except ExportError as exc:
         raise ExportError(f"{path}: {exc}") from None
-    if suffix in FORMATS and suffix != fmt:
+    if suffix in SHEET_FORMATS and suffix != fmt:
         raise ExportError(
             f"{path}: 扩展名 .{suffix} 与格式 {fmt} 不符 (suffix and format disagree) — "
             f"rename the file to .{fmt} or drop --format"
@@ -262,7 +282,7 @@ def export(
     """
     path = Path(path)
     fmt = format_for(path, fmt)
-    check_request(kind, fmt, paper, orientation, dpi)
+    check_request(kind, "pdf" if fmt == "pptx" else fmt, paper, orientation, dpi)
     _writable_folder(path)
     data = render(
         layers, kind=kind, flt=flt, fmt=fmt, paper=paper, orientation=orientation, dpi=dpi,

@@ -131,3 +131,38 @@ def test_no_cjk_font_exits_2_with_the_install_hint(
     assert main(["export", "layout", "-o", str(out)]) == 2
     assert "apt-get install fonts-noto-cjk" in _one_line_error(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "industries"),
+    [(["projects", "--industry", "新能源"], ("新能源",)), (["layout"], None)],
+)
+def test_one_sheet_to_pptx_is_a_deck_of_that_sheet(
+    tmp_path: Path, args: list[str], industries: tuple[str, ...] | None
+) -> None:
+    from pptx import Presentation
+
+    from dzgeo.briefing.deck import SLIDE_ROWS
+    from dzgeo.data.published import read_layers
+    from dzgeo.filters import ProjectFilter, apply_filter
+
+    out = tmp_path / "x.pptx"
+    assert main(["export", *args, "-o", str(out)]) == 0
+    deck = Presentation(str(out))
+    names, pictures = [], 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                table = shape.table
+                assert table.cell(0, 1).text == "名称"
+                names += [table.cell(r, 1).text for r in range(1, len(table.rows))]
+            pictures += shape.shape_type == 13  # PICTURE
+    assert pictures == 1
+    if industries is None:  # the layout sheet: one slide, the map, no list
+        assert len(deck.slides) == 1 and names == []
+        return
+    layers = read_layers()
+    chosen = apply_filter(layers.projects, ProjectFilter(industries=industries), layers.vocab)
+    assert sorted(names) == sorted(chosen["name"]) and len(names) > 0
+    first, later = SLIDE_ROWS
+    assert len(deck.slides) == 1 + -(-max(len(names) - first, 0) // later)
