@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from _harness import (
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from _support import (
     BARE_APP,
     BARE_TEXT,
     CHROMIUM,

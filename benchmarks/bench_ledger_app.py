@@ -15,7 +15,7 @@ run is the plan as published (no store: version 0, 272 projects).
    ledger; warm: later visits), a 状态 filter change to the map updated, and turning the
    year slider on; each as seconds and as a ratio to the plan-only reference.
 
-The browser harness (server, offline Chromium, waits) is benchmarks/_harness.py's and
+The browser harness (server, offline Chromium, waits) is tests/_support.py's and
 bench_app.py's. Figures are comparable within one run only (shared machine: see load).
 """
 
@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import CHROMIUM, CHROMIUM_ARGS, REPO, load, served, synthetic_projects
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from _support import CHROMIUM, CHROMIUM_ARGS, REPO, load, served, synthetic_projects
 from bench_app import open_app, pick, wait_token
 
 from dzgeo.data.published import read_layers

@@ -34,10 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import REPO, load, run_times, served
-
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _stclient import Session
+from _support import REPO, load, run_times, served
 
 INDUSTRIES = ("新能源", "高端装备", "文化旅游", "现代物流", "新材料", "生物技术", "纺织服装")
 CLK = os.sysconf("SC_CLK_TCK")

@@ -8,18 +8,12 @@ screenshots go to test-artifacts/ (gitignored) for a human to look at.
 from __future__ import annotations
 
 import dataclasses
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from _support import REPO, served
 from playwright.sync_api import Browser, Dialog, Frame, Page, Playwright, Route, sync_playwright
 
 from dzgeo.filters import ProjectFilter, ViewState
@@ -27,7 +21,6 @@ from dzgeo.web import views as webmap
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
@@ -75,49 +68,13 @@ PIE_CHECK_JS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``streamlit run app.py`` on a free port; yields (base URL, script-run log)."""
+    """``streamlit run app.py`` on a free port (tests/_support.py); yields (base URL,
+    script-run log)."""
     run_log = tmp_path_factory.mktemp("runs") / "runs.log"
-    port = _free_port()
-    env = {**os.environ, "DZGEO_RUN_LOG": str(run_log)}
-    env.pop("DZGEO_LAYERS_DIR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{proc.stdout.read() if proc.stdout else ''}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-            time.sleep(0.1)
+    with served(REPO / "app.py", run_log=run_log) as (url, _proc):
         yield url, run_log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
 
 
 @pytest.fixture(scope="module")

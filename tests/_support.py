@@ -1,7 +1,8 @@
-"""Shared pieces of the app benchmarks: a served Streamlit script, synthetic projects,
-the load average printed next to every figure.
+"""Support shared by the tests and the benchmarks: a served Streamlit script on a free
+port, offline Chromium settings, synthetic projects, the load average benchmarks print.
 
-Not a test helper: the benchmarks print figures, they assert nothing.
+The one copy: tests import it as ``_support`` (tests/ is on pytest's path), the
+benchmark scripts put tests/ on ``sys.path`` first.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def served(
     """``streamlit run <app>`` on a free port with the repo's config; yields (URL, process)."""
     port = free_port()
     env = dict(os.environ)
+    env.pop("DZGEO_LAYERS_DIR", None)
     if layers_dir is not None:
         env["DZGEO_LAYERS_DIR"] = str(layers_dir)
     if run_log is not None:
