@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dzgeo.errors import DataFileNotFoundError, DzgeoError, shorten
-from dzgeo.outputs import SIGNALS, cleanup_on_signals
+from dzgeo.outputs import SIGNALS, cleanup_on_signals, remove_stale_temporaries
 from dzgeo.settings import GEODATA_DIR, LAYERS_DIR
 
 if TYPE_CHECKING:
@@ -248,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
     with _signals_cleaned_up():
+        _remove_what_killed_runs_left(args)
         try:
             return args.func(args)
         except DzgeoError as exc:
@@ -266,6 +267,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 128 + signal.SIGINT
         except Exception:
             return _bug(args)
+
+
+def _remove_what_killed_runs_left(args: argparse.Namespace) -> None:
+    """First thing, remove the temporaries a killed (SIGKILL) run left where this one writes.
+
+    The writers remove them too, but only when they get to writing; a run stopped before
+    that would otherwise leave the stale files for one more run.
+    """
+    for attr in ("output", "outdir"):
+        path = getattr(args, attr, None)
+        if isinstance(path, Path):
+            remove_stale_temporaries(path.parent)
+            if attr == "outdir":  # --each writes its files inside the folder
+                remove_stale_temporaries(path)
 
 
 def _bug(args: argparse.Namespace) -> int:
