@@ -218,6 +218,15 @@ def projects_xlsx(
     return xlsx_bytes({sheet: frame, "说明": about})
 
 
+def _json_value(value: object) -> object:
+    """A cell as JSON has it: an empty number (NaN, pandas NA) is null, never ``NaN``."""
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    return value
+
+
 def projects_geojson(
     projects: gpd.GeoDataFrame, vocab: Vocabulary | None = None, *, english: bool = False
 ) -> bytes:
@@ -230,7 +239,10 @@ def projects_geojson(
         projects = projects.to_crs("EPSG:4326")
     frame = export_frame(projects, vocab, english=english)
     coords = ["lon", "lat"] if english else [EXTRA_HEADERS["lon"], EXTRA_HEADERS["lat"]]
-    properties = frame.drop(columns=coords).to_dict("records")
+    properties = [
+        {key: _json_value(value) for key, value in record.items()}
+        for record in frame.drop(columns=coords).to_dict("records")
+    ]
     geometries: Sequence[object] = [
         None if none else geom
         for geom, none in zip(projects.geometry.values, placeless(projects), strict=True)

@@ -163,3 +163,25 @@ def test_a_ledger_site_gives_a_city_level_project_its_point(layers):
     assert sum(f["geometry"] is None for f in feats) == before - 1
     table = downloads.export_frame(frame, layers.vocab)
     assert table["位置说明"].iloc[frame.index.get_loc(city)] == "坐标为台账填报的项目选址"
+
+
+def _strict_json(data: bytes) -> dict:
+    """Parse as RFC 8259 JSON: Python's json accepts NaN and Infinity, GIS tools do not."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_geojson_writes_empty_ledger_numbers_as_null_not_nan(layers, english):
+    from _ledger_frame import FILLED, ledger_frame
+
+    frame = ledger_frame(layers.projects)
+    feats = _strict_json(downloads.projects_geojson(frame, layers.vocab, english=english))[
+        "features"
+    ]
+    key = "investment_total" if english else "总投资（亿元）"
+    assert feats[FILLED + 1]["properties"][key] in ((None, "") if english else (None,))
+    assert float(feats[1]["properties"][key]) == 1.0
