@@ -47,6 +47,7 @@ from dzgeo.settings import ledger_store
 from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live
 from dzgeo.web import views as webmap
+from dzgeo.web.legend import map_notes
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
@@ -399,9 +400,9 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
         )
 
 
-def panels(shown: dict[str, pd.DataFrame], ledger: Callable[[], None]) -> None:
-    """表1, the 12 industries, the county counts, the notes and the ledger tab (drawn by
-    ``ledger``)."""
+def panels(shown: dict[str, pd.DataFrame], notes: str, ledger: Callable[[], None]) -> None:
+    """表1, the 12 industries, the county counts, the notes (Markdown) and the ledger tab
+    (drawn by ``ledger``)."""
     tab1, tab2, tab4, tab3, tab5 = st.tabs(
         ["表1 主要指标", "十二大产业", "各县市区项目数", "说明", "项目台账"]
     )
@@ -420,19 +421,7 @@ def panels(shown: dict[str, pd.DataFrame], ledger: Callable[[], None]) -> None:
         st.caption(COUNT_RULE)
         st.dataframe(shown["counties"], hide_index=True, height=_height(shown["counties"]))
     with tab3:
-        st.markdown(
-            "- **布局**视图按轴带联动给区县着色：蓝为新兴产业集聚轴，橙为传统产业升级带，"
-            "紫为两者交汇的中心城区；区县名下是该地多点突破的重点产业。\n"
-            "- **项目**视图按符合筛选的重点项目数给区县着色。\n"
-            "- 项目点位：台账给出坐标（或乡镇）的项目画在该处（只画一个点），弹窗中“点位”"
-            "标明台账坐标／乡镇／规划地点，每个台账字段注明来源（规划或台账第几版）；"
-            "其余项目画在所在地（区县、园区）的代表点，不是项目选址；一个项目涉及几个县市区，"
-            "就在每个县市区各画一个点、各计 1 个，聚合圈与全市合计只计 1 次。\n"
-            "- **按年份查看**：只显示该年已开工的项目（状态为在建、竣工、投产且开工年份"
-            "不晚于该年），该年已竣工的加深色外圈。\n"
-            "- 轴带走廊、干线与园区范围为示意，非测绘成果。\n"
-            "- 无底图时不需联网；高德底图为 GCJ-02 坐标，叠加图层随之偏移。"
-        )
+        st.markdown(notes)
 
 
 def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
@@ -709,7 +698,7 @@ def page() -> None:
         label_visibility="collapsed",
     )
     download_row(layers, state, projects)
-    panels(shown, lambda: ledger_tab(layers, layers_dir, store, version))
+    panels(shown, map_notes(layers), lambda: ledger_tab(layers, layers_dir, store, version))
     sidebar(layers)
 
 

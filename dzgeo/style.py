@@ -54,12 +54,10 @@ LAYOUT_FILLS: dict[str, str] = {
     "axis|belt": "#e3d3ec",
     "": "#eeeeea",
 }
-LAYOUT_LABELS: dict[str, str] = {
-    "axis": "新兴产业集聚轴",
-    "belt": "传统产业升级带",
-    "axis|belt": "轴带交汇（中心城区）",
-    "": "其他",
-}
+#: Legend labels of the fills that are not one corridor (a corridor's fill is labelled with
+#: its ``name`` from corridors.geojson).
+LAYOUT_BOTH_LABEL = "两者交汇（{places}）"
+LAYOUT_NONE_LABEL = "其他"
 
 #: 双区 (lead zones) and the other zones, platforms and parks.
 LEAD_ZONE_COLOR = "#b2182b"

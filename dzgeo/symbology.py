@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dzgeo import style
+from dzgeo.vocabulary import split_multi
 
 __all__ = [
     "CORE_AREA",
@@ -184,13 +185,24 @@ CORE_AREA = MarkerSymbol("star", "#ffd21f", 9.0, edge="#7a1010", edge_width=0.7)
 # ------------------------------------------------------------------------ legend model
 
 
-def layout_fill_entries(present: Iterable[str]) -> list[LegendEntry]:
-    """County fills of the 布局 view for the corridor keys ``present``."""
+def layout_fill_entries(
+    present: Iterable[str], corridors: Sequence[Mapping[str, object]]
+) -> list[LegendEntry]:
+    """County fills of the 布局 view for the corridor keys ``present``.
+
+    A corridor's fill is labelled with its name from ``corridors`` (records of
+    corridors.geojson), the fill of counties on both with the places the corridors share.
+    """
+    names = {str(c["id"]): str(c["name"]) for c in corridors}
+    shared = set.intersection(*(set(split_multi(str(c["places"]))) for c in corridors))
+    labels = {
+        **names,
+        "axis|belt": style.LAYOUT_BOTH_LABEL.format(places="、".join(sorted(shared))),
+        "": style.LAYOUT_NONE_LABEL,
+    }
     keys = set(present)
     return [
-        LegendEntry(
-            "区县（轴带联动）", style.LAYOUT_LABELS[k], county_fill_symbol(style.LAYOUT_FILLS[k])
-        )
+        LegendEntry("区县（轴带联动）", labels[k], county_fill_symbol(style.LAYOUT_FILLS[k]))
         for k in ("axis", "belt", "axis|belt", "")
         if k in keys
     ]

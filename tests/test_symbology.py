@@ -9,6 +9,7 @@ symbol translators, so a translator that drifts from the spec fails.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from html import escape as html_escape
@@ -33,7 +34,7 @@ from dzgeo.symbology import (
     Symbol,
 )
 from dzgeo.web import views as webmap
-from dzgeo.web.legend import legend, legend_entries
+from dzgeo.web.legend import legend, legend_entries, map_notes
 from dzgeo.web.symbols import swatch
 
 Atom = tuple
@@ -264,3 +265,22 @@ def test_projects_sheet_draws_its_legend(layers: Layers, projects_fig: MapFigure
     web_fills = {a for w in web for a in w if a[0] == "fill" and a[2] == 0.85}
     paper_fills = {a for d in drawn for a in d if a[0] == "fill" and a[2] == 0.85}
     assert web_fills == paper_fills
+
+
+def test_corridor_names_come_from_the_data_on_both_maps_and_in_the_notes(layers: Layers) -> None:
+    """Rename the corridors (and shrink what they share) in the layers: the web legend, the
+    layout sheet's legend and the app's notes follow, and no built-in name is left."""
+    corridors = layers.corridors.copy()
+    corridors["name"] = corridors["id"].map({"axis": "甲走廊", "belt": "乙走廊*"})
+    corridors["places"] = corridors["places"].str.replace("中心城区", "德城区")
+    renamed = dataclasses.replace(layers, corridors=corridors)
+    state = ViewState(view="布局")
+    projects = apply_filter(renamed.projects, state.filter, renamed.vocab)
+    web = " ".join(e.label for e in legend_entries(renamed, state, projects, []))
+    paper = " ".join(e.label for e in build_figure(renamed, kind="layout", dpi=72).legend_entries)
+    notes = map_notes(renamed)
+    for text in (web, paper):
+        assert "甲走廊" in text and "乙走廊*" in text and "两者交汇（德城区）" in text
+        assert "新兴产业集聚轴" not in text and "传统产业升级带" not in text
+    assert "甲走廊" in notes and r"乙走廊\*" in notes and "德城区" in notes
+    assert "新兴产业集聚轴" not in notes

@@ -43,7 +43,8 @@ class LayoutMap(MapBuilder):
         counties = self.geo.counties
         present = ["|".join(sorted(split_multi(c))) for c in counties["corridors"].fillna("")]
         by_fill: dict[str, LegendEntry] = {}
-        for entry in symbology.layout_fill_entries(present):  # registered in the spec's order
+        # registered in the spec's order
+        for entry in symbology.layout_fill_entries(present, records(self.geo.corridors)):
             self.catalog.add(entry)
             assert isinstance(entry.symbol, symbology.FillSymbol)
             by_fill[entry.symbol.fill] = entry

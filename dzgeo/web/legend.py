@@ -16,6 +16,7 @@ from dzgeo.data.published import Layers
 from dzgeo.filters import ViewState
 from dzgeo.frames import records
 from dzgeo.ledger.fields import LOCATED_BY_SITE
+from dzgeo.literal import markdown_literal
 from dzgeo.symbology import LegendEntry
 from dzgeo.tables import industry_counts
 from dzgeo.vocabulary import split_multi
@@ -23,7 +24,7 @@ from dzgeo.web.popups import esc
 from dzgeo.web.projects import n_at_city, text_column
 from dzgeo.web.symbols import swatch
 
-__all__ = ["legend", "legend_entries"]
+__all__ = ["legend", "legend_entries", "map_notes"]
 
 
 def legend_entries(
@@ -34,7 +35,8 @@ def legend_entries(
         counties = symbology.count_entries(breaks)
     else:
         counties = symbology.layout_fill_entries(
-            "|".join(sorted(split_multi(c))) for c in layers.counties_web["corridors"]
+            ("|".join(sorted(split_multi(c))) for c in layers.counties_web["corridors"]),
+            records(layers.corridors),
         )
         counties.append(LegendEntry("区县（轴带联动）", "区县名下为多点突破重点"))
     counts = industry_counts(projects, layers.vocab)
@@ -110,3 +112,26 @@ def legend(layers: Layers, state: ViewState, projects: pd.DataFrame, breaks: Seq
         note += "；高德底图为 GCJ-02，叠加图层已同步偏移"
     parts.append(f'<p class="dz-note dz-legend-foot">{esc(note)}</p>')
     return "".join(parts)
+
+
+def map_notes(layers: Layers) -> str:
+    """The app's 说明 tab as Markdown: how the map is drawn, corridor names from the data
+    (escaped, so a user's build cannot inject Markdown)."""
+    names = dict(zip(layers.corridors["id"], layers.corridors["name"], strict=False))
+    shared = set.intersection(*(set(split_multi(p)) for p in layers.corridors["places"]))
+    axis = markdown_literal(names.get("axis", "axis"))
+    belt = markdown_literal(names.get("belt", "belt"))
+    both = markdown_literal("、".join(sorted(shared)) or "两者交汇的区县")
+    return (
+        f"- **布局**视图按轴带联动给区县着色：蓝为{axis}，橙为{belt}，"
+        f"紫为两者交汇的{both}；区县名下是该地多点突破的重点产业。\n"
+        "- **项目**视图按符合筛选的重点项目数给区县着色。\n"
+        "- 项目点位：台账给出坐标（或乡镇）的项目画在该处（只画一个点），弹窗中“点位”"
+        "标明台账坐标／乡镇／规划地点，每个台账字段注明来源（规划或台账第几版）；"
+        "其余项目画在所在地（区县、园区）的代表点，不是项目选址；一个项目涉及几个县市区，"
+        "就在每个县市区各画一个点、各计 1 个，聚合圈与全市合计只计 1 次。\n"
+        "- **按年份查看**：只显示该年已开工的项目（状态为在建、竣工、投产且开工年份"
+        "不晚于该年），该年已竣工的加深色外圈。\n"
+        "- 轴带走廊、干线与园区范围为示意，非测绘成果。\n"
+        "- 无底图时不需联网；高德底图为 GCJ-02 坐标，叠加图层随之偏移。"
+    )
