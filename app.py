@@ -26,7 +26,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dzgeo import downloads, ledger_view, settings, tables
+from dzgeo import downloads, settings, tables
 from dzgeo.counting import COUNT_RULE
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.errors import DzgeoError
@@ -40,8 +40,9 @@ from dzgeo.filters import (
     apply_filter,
     parse_view_state,
 )
+from dzgeo.ledger import view as ledger_view
+from dzgeo.ledger.conditions import FIRST_YEAR, STATUS_CHOICES, last_year
 from dzgeo.ledger.store import open_store
-from dzgeo.ledger_conditions import FIRST_YEAR, STATUS_CHOICES, last_year
 from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
 from dzgeo.settings import ledger_store
 from dzgeo.vocabulary import GROUPS

@@ -45,7 +45,7 @@ from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.ledger.current import plan_projects
 from dzgeo.ledger.fields import FINISHED_STATUSES, STATUSES
 from dzgeo.ledger.store import Counts, normalise_rows, open_store
-from dzgeo.ledger_view import current_layers
+from dzgeo.ledger.view import current_layers
 from dzgeo.settings import LAYERS_DIR
 from dzgeo.tables import progress_totals
 from dzgeo.web import views as webmap

@@ -81,7 +81,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dzgeo.briefing.figure import SheetText
     from dzgeo.data.published import read_layers
     from dzgeo.errors import ExportError
-    from dzgeo.ledger_view import current_layers
+    from dzgeo.ledger.view import current_layers
 
     text = SheetText(
         subtitle=args.subtitle or "", unit=args.unit or "", review_number=args.review_number or ""

@@ -20,7 +20,7 @@ from typing import TypeVar
 import pandas as pd
 
 from dzgeo.errors import FilterError
-from dzgeo.ledger_conditions import (
+from dzgeo.ledger.conditions import (
     FIRST_YEAR,
     NO_STATUS,
     STATUS_CHOICES,

@@ -15,8 +15,8 @@ import pandas as pd
 
 from dzgeo.counting import CITY_LEVEL, county_counts, n_city_level, project_counties
 from dzgeo.frames import records
+from dzgeo.ledger.conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.ledger.fields import FINISHED_STATUSES, HEADERS
-from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import Vocabulary, split_multi
 
 PLACE_SOURCE_LABELS = {"stated": "规划明确", "inferred": "推定", "unplaced": "未指明"}
@@ -114,7 +114,7 @@ def progress_totals(
 
     在建 is the status 在建 and 竣工 the finished statuses (竣工, 投产); with ``year``
     (the slider) they are what each project was in that year instead
-    (:func:`dzgeo.ledger_conditions.year_stage`). 总投资 adds the investments the
+    (:func:`dzgeo.ledger.conditions.year_stage`). 总投资 adds the investments the
     ledger gives; a frame without ledger fields has zeros everywhere.
     """
     if year is not None:

@@ -21,7 +21,7 @@ from dzgeo.filters import (
     parse_view_state,
     validate_filter,
 )
-from dzgeo.ledger_conditions import (
+from dzgeo.ledger.conditions import (
     FIRST_YEAR,
     NO_STATUS,
     STAGE_FINISHED,

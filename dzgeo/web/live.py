@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from dzgeo.data.published import Layers
-from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
+from dzgeo.ledger.conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
 from dzgeo.web.overlays import Overlay, Part, ViewLayers, script_json, shifted
 from dzgeo.web.projects import city_anchor, layer_markers, project_payload
 

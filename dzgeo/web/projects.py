@@ -22,8 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from dzgeo import style, symbology
 from dzgeo.counting import city_level_mask, count_points, county_seats, n_city_level
 from dzgeo.data.published import Layers
+from dzgeo.ledger.conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.ledger.fields import LOCATED_BY_SITE, LOCATED_BY_TOWNSHIP
-from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, ledger_number, year_stage
 from dzgeo.vocabulary import split_multi
 from dzgeo.web.overlays import shifted
 from dzgeo.web.symbols import marker_px

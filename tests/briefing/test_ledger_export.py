@@ -9,7 +9,7 @@ from dzgeo import cli
 from dzgeo.data.published import read_layers
 from dzgeo.ledger.current import plan_projects
 from dzgeo.ledger.store import Counts, normalise_rows, open_store
-from dzgeo.ledger_view import current_layers
+from dzgeo.ledger.view import current_layers
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ import shapely
 from playwright.sync_api import Browser, Frame, Page, Route, sync_playwright
 
 from dzgeo.data.published import Layers, read_layers
+from dzgeo.ledger.conditions import last_year
 from dzgeo.ledger.fields import HEADERS, SITE_CRS_LABELS
-from dzgeo.ledger_conditions import last_year
 
 pytestmark = pytest.mark.browser
 

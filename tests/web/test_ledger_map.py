@@ -12,7 +12,7 @@ from _ledger_frame import FILLED, SITE_LAT, SITE_LON, SITED, ledger_frame
 
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState
-from dzgeo.ledger_conditions import year_stage
+from dzgeo.ledger.conditions import year_stage
 from dzgeo.web import views as webmap
 from dzgeo.web.projects import COORD_STEP, project_payload
 

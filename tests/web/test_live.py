@@ -96,7 +96,7 @@ def test_bridge_script_cannot_be_broken_out_of(layers):
 
 
 def test_year_slider_stages_travel_with_the_mask(layers):
-    from dzgeo.ledger_conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
+    from dzgeo.ledger.conditions import STAGE_FINISHED, STAGE_STARTED, year_stage
 
     stage = year_stage(layers.projects, 2020)
     codes = np.frombuffer(base64.b64decode(live.project_stages(layers.projects, 2020)), np.uint8)
