@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -159,9 +160,11 @@ def filter_from_options(args: argparse.Namespace, vocab: Vocabulary) -> ProjectF
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    """Serve the interactive map (``streamlit run`` on the app, installed or checked out)."""
-    import subprocess
+    """Serve the interactive map (``streamlit run`` on the app, installed or checked out).
 
+    The process becomes Streamlit (exec), so a signal that stops ``dzgeo app`` stops the
+    server: a child would outlive a terminated parent and keep the port.
+    """
     from dzgeo.settings import APP_SCRIPT
 
     if not APP_SCRIPT.is_file():
@@ -173,7 +176,9 @@ def _cmd_app(args: argparse.Namespace) -> int:
         "--server.enableStaticServing", "true", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.port", str(args.port),
     ]  # fmt: skip
-    return subprocess.call(command, cwd=APP_SCRIPT.parent)
+    sys.stdout.flush()
+    os.chdir(APP_SCRIPT.parent)
+    os.execv(sys.executable, command)
 
 
 def _add_export_parser(sub: argparse._SubParsersAction) -> None:

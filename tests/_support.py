@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,19 +74,22 @@ def served(
     layers_dir: Path | None = None,
     run_log: Path | None = None,
     extra: tuple[str, ...] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run <app>`` on a free port with the repo's config; yields (URL, process)."""
+    """``streamlit run <app>`` on a free port with the repo's config, ``env`` added to the
+    environment; yields (URL, process)."""
     port = free_port()
-    env = dict(os.environ)
-    env.pop("DZGEO_LAYERS_DIR", None)
+    environ = dict(os.environ)
+    environ.pop("DZGEO_LAYERS_DIR", None)
+    environ.update(env or {})
     if layers_dir is not None:
-        env["DZGEO_LAYERS_DIR"] = str(layers_dir)
+        environ["DZGEO_LAYERS_DIR"] = str(layers_dir)
     if run_log is not None:
-        env["DZGEO_RUN_LOG"] = str(run_log)
+        environ["DZGEO_RUN_LOG"] = str(run_log)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

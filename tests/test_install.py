@@ -180,3 +180,6 @@ def test_installed_app_runs_and_serves_its_static_files(venv: Path, tmp_path: Pa
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # `dzgeo app` is the server: stopping it left no Streamlit behind holding the port
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "a streamlit server outlived dzgeo app"

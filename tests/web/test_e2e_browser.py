@@ -12,19 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import _browser
 import pytest
+from _browser import MAP_IFRAME, choose, launch, map_frame
 from _support import REPO, served
-from playwright.sync_api import Browser, Dialog, Frame, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Playwright, Route, sync_playwright
 
 from dzgeo.filters import ProjectFilter, ViewState
 from dzgeo.web import views as webmap
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_JS = """() => {
   // n: the projects behind the clusters and markers drawn (a project with a marker in
   // several counties once); shown: the numbers the user reads, added up
@@ -85,15 +85,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the end-to-end tests need Debian's chromium "
-            "(apt-get install chromium); they fail rather than skip without it"
-        )
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    )
+    browser = launch(playwright)
     yield browser
     browser.close()
 
@@ -139,39 +131,13 @@ def offline(browser: Browser) -> Iterator[Offline]:
     context.close()
 
 
-def map_frame(page: Page) -> Frame:
-    page.wait_for_selector(MAP_IFRAME, timeout=30_000)
-    handle = page.query_selector(MAP_IFRAME)
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
-
-
 def wait_for_map(page: Page, *, not_token: str | None = None) -> dict:
     """Wait until the map has drawn its projects (with a view token other than ``not_token``)."""
-    frame = map_frame(page)
-    frame.wait_for_function(
-        f"(old) => {{ const r = ({COUNT_JS})(); return r && r.token !== old; }}",
-        arg=not_token,
-        timeout=30_000,
-    )
-    return frame.evaluate(COUNT_JS)
+    return _browser.wait_for_map(page, COUNT_JS, not_token=not_token)
 
 
 def runs(log: Path) -> int:
     return len(log.read_text(encoding="utf-8").split()) if log.exists() else 0
-
-
-def choose(page: Page, label: str, text: str) -> None:
-    """Pick the option starting with ``text`` in the sidebar multiselect labelled ``label``."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has=page.get_by_text(label, exact=True)
-    )
-    box.locator("input").click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text).first.click()
-    page.keyboard.press("Escape")
 
 
 def test_map_counts_every_project_then_one_industry(app_server, offline, layers):

@@ -11,21 +11,17 @@ the year slider changes what is drawn. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import _browser
 import openpyxl
 import pytest
 import shapely
-from playwright.sync_api import Browser, Frame, Page, Route, sync_playwright
+from _browser import choose, launch, map_frame
+from _support import REPO, served
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.ledger.conditions import last_year
@@ -33,10 +29,7 @@ from dzgeo.ledger.fields import HEADERS, SITE_CRS_LABELS
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: Token of the drawn view, the number of projects drawn (cluster sums + single markers)
 #: and how many single markers are drawn as finished.
 COUNT_JS = """() => {
@@ -72,12 +65,6 @@ FINISHED_ROWS = 3
 PLANNED_ROWS = 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def layers() -> Layers:
     return read_layers()
@@ -87,50 +74,15 @@ def layers() -> Layers:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free port with an empty temporary ledger store."""
     tmp = tmp_path_factory.mktemp("ledger-app")
-    env = {**os.environ, "DZGEO_STORE": str(tmp / "ledger.gpkg"), "DZGEO_USER": "e2e"}
-    env.pop("DZGEO_LAYERS_DIR", None)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{proc.stdout.read() if proc.stdout else ''}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-            time.sleep(0.1)
+    env = {"DZGEO_STORE": str(tmp / "ledger.gpkg"), "DZGEO_USER": "e2e"}
+    with served(REPO / "app.py", env=env) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch(pw)
         yield browser
         browser.close()
 
@@ -157,35 +109,9 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == [], errors
 
 
-def map_frame(page: Page) -> Frame:
-    page.wait_for_selector(MAP_IFRAME, timeout=30_000)
-    handle = page.query_selector(MAP_IFRAME)
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
-
-
 def wait_for_map(page: Page, *, not_token: str | None = None) -> dict:
-    frame = map_frame(page)
-    frame.wait_for_function(
-        f"(old) => {{ const r = ({COUNT_JS})(); return r && r.token !== old; }}",
-        arg=not_token,
-        timeout=60_000,
-    )
-    page.wait_for_timeout(300)  # let the markers of the new view settle
-    return map_frame(page).evaluate(COUNT_JS)
-
-
-def choose(page: Page, label: str, text: str) -> None:
-    """Pick the option ``text`` in the sidebar multiselect labelled ``label``."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has=page.get_by_text(label, exact=True)
-    )
-    box.locator("input").click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text).first.click()
-    page.keyboard.press("Escape")
+    """Wait for the drawn view after ``not_token``, its markers settled."""
+    return _browser.wait_for_map(page, COUNT_JS, not_token=not_token, timeout=60_000, settle_ms=300)
 
 
 def fill_template(template: bytes, layers: Layers, moved: str, site: tuple[float, float]) -> bytes:

@@ -1,0 +1,70 @@
+"""The end-to-end tests' browser pieces: Debian's chromium offline, the map's iframe.
+
+Shared by tests/web/ (and usable by benchmarks): the launch with the network cut, the
+map frame, waiting for the map to draw a view, picking a sidebar option.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: The flags every test browser runs with (the network is cut per context, by routing).
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's chromium, headless; fails (never skips) when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the end-to-end tests need Debian's chromium "
+            "(apt-get install chromium); they fail rather than skip without it"
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+
+
+def map_frame(page: Page, timeout: float = 30_000) -> Frame:
+    """The frame the map is drawn in."""
+    page.wait_for_selector(MAP_IFRAME, timeout=timeout)
+    handle = page.query_selector(MAP_IFRAME)
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def wait_for_map(
+    page: Page,
+    count_js: str,
+    *,
+    not_token: str | None = None,
+    timeout: float = 30_000,
+    settle_ms: int = 0,
+) -> dict:
+    """Wait until ``count_js`` (a JS function returning ``{token, ...}`` or null) reports a
+    drawn view whose token is not ``not_token``; its report after ``settle_ms``."""
+    frame = map_frame(page)
+    frame.wait_for_function(
+        f"(old) => {{ const r = ({count_js})(); return r && r.token !== old; }}",
+        arg=not_token,
+        timeout=timeout,
+    )
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
+        frame = map_frame(page)
+    return frame.evaluate(count_js)
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Pick the option starting with ``text`` in the sidebar multiselect labelled ``label``."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    box.locator("input").click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text).first.click()
+    page.keyboard.press("Escape")
