@@ -184,6 +184,16 @@
     });
   }
 
+  /** Run ``fn`` once the map is still. While a zoom animation runs (folium's first fit
+   * animates to a fractional zoom in the app's frame), Leaflet ignores a new setView and
+   * the animation's end puts the map where the animation was going. */
+  function whenStill(map, fn) {
+    if (!map._animatingZoom) return fn();
+    map.once("zoomend", function () {
+      whenStill(map, fn);
+    });
+  }
+
   /** Set up navigation: called by dzmap.setup with its options (``city`` bounds). */
   dz.navigation = function (map, opts) {
     opts = opts || {};
@@ -204,8 +214,8 @@
     Array.prototype.forEach.call(root.querySelectorAll(".leaflet-control-zoom a"), function (a) {
       a.addEventListener("click", moved);
     });
-    // after the page script (folium fits the bounds after setup), take the URL's position
-    setTimeout(function () {
+    // the URL's position, else the whole city (once the map is still)
+    function openAtUrlPosition() {
       var pos = dz.readPosition(topWindow().location.search);
       if (pos) {
         map._dzFitting = true;
@@ -218,6 +228,10 @@
       map.on("moveend", function () {
         syncUrl(map);
       });
+    }
+    // after the page script: folium fits the bounds after setup
+    setTimeout(function () {
+      whenStill(map, openAtUrlPosition);
     }, 0);
     return map;
   };

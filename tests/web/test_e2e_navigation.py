@@ -209,11 +209,6 @@ def test_the_url_carries_the_map_position_and_keeps_it_across_filters(app_server
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: in the app a later render puts the map back to the fitted city after "
-    "dznav.js has applied the URL's map= position (the standalone page restores it)",
-)
 def test_a_copied_url_restores_the_map_position(app_server, sized_default):
     url, _ = app_server
     page = sized_default
