@@ -529,8 +529,12 @@
         var ll = L.latLng(d.y0 + d.y[i] / 1e5, d.x0 + d.x[i] / 1e5);
         var self = this;
         map._dzMoved = true;
+        // asked again while flying there (the view update can arrive twice): one popup
+        if (this._dzFocusing === i) return true;
+        this._dzFocusing = i;
         map.once("moveend", function () {
           setTimeout(function () {
+            self._dzFocusing = null;
             self._open(i, ll);
           }, 0);
         });
