@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.text import Text
 
 from dzgeo.briefing.fonts import CjkFont
+from dzgeo.briefing.textfit import CharWidths
 
 #: Paper sizes in millimetres (short side, long side).
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
@@ -240,17 +239,15 @@ def draw_header_footer(
 def wrap_notes(font: CjkFont, k: float, parts: Sequence[str], width_in: float) -> list[str]:
     """Join ``parts`` with '；' into lines no wider than ``width_in`` at the note size.
 
-    Measured on a tiny 72-dpi figure (text widths in points do not depend on the DPI),
+    Measured with the per-character widths of :mod:`dzgeo.briefing.textfit` (no figure),
     so the page itself is laid out once, with the footer height already known.
     """
-    fig = Figure(figsize=(1, 1), dpi=72)
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    props = font.properties(6.2 * k)
+    widths = CharWidths(font.properties(6.2 * k))
     lines: list[str] = []
     current = ""
     for part in parts:
         trial = f"{current}；{part}" if current else part
-        if current and text_width(fig, trial, props, renderer) > width_in * 72:
+        if current and widths.width(trial + "；") > width_in * 72:
             lines.append(current + "；")
             current = part
         else:
@@ -258,9 +255,3 @@ def wrap_notes(font: CjkFont, k: float, parts: Sequence[str], width_in: float) -
     if current:
         lines.append(current + "。")
     return lines
-
-
-def text_width(fig: Figure, text: str, props: FontProperties, renderer: RendererBase) -> float:
-    probe = Text(0, 0, text, fontproperties=props)
-    probe.set_figure(fig)
-    return probe.get_window_extent(renderer).width

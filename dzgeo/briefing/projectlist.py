@@ -5,7 +5,8 @@ same document; every row is drawn whole (a row never splits across blocks) and n
 left out. Each block repeats the column headers. The city-level projects sit in a framed
 box of their own, headed by what they are.
 
-Sizes are in points, in an axes whose data units are points (origin bottom left).
+Sizes are in points from the block's lower left corner. A block is drawn straight on the
+figure (no axes: an axes per block costs its tick machinery and a clip path per text).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, Transform
 
 from dzgeo.briefing.fonts import CjkFont
 from dzgeo.briefing.listing import ListColumn, ListRow
@@ -152,11 +154,20 @@ def paginate(
 
 @dataclass
 class DrawnBlock:
-    """What a block drew: per list row its number and texts (for tests and overlap checks)."""
+    """What a block drew: per list row its number and texts (for tests and overlap checks).
 
-    ax: Axes
+    ``box`` is the block's place on the figure in inches (x, y, width, height).
+    """
+
+    box: tuple[float, float, float, float]
     rows: list[tuple[int, list[Text]]]
     headers: list[Text]
+
+
+def _block_transform(fig: Figure, box_in: tuple[float, float, float, float]) -> Transform:
+    """Points from the block's lower left corner to display space."""
+    x, y, _, _ = box_in
+    return Affine2D().scale(1 / 72).translate(x, y) + fig.dpi_scale_trans
 
 
 def draw_block(
@@ -166,64 +177,67 @@ def draw_block(
     geo: ListGeometry,
 ) -> DrawnBlock:
     """Draw one column block of the list in the figure box ``box_in`` (inches)."""
-    w_in, h_in = fig.get_size_inches()
-    x, y, bw, bh = box_in
-    ax = fig.add_axes((x / w_in, y / h_in, bw / w_in, bh / h_in))
-    ax.set_axis_off()
+    _, _, bw, bh = box_in
+    pen = _Pen(fig, _block_transform(fig, box_in))
     w_pt, h_pt = bw * 72, bh * 72
-    ax.set_xlim(0, w_pt)
-    ax.set_ylim(0, h_pt)
     regular = geo.font.properties(geo.size)
     bold = geo.font.properties(geo.size, bold=True)
     top = h_pt
     headers = []
     for i, lines in enumerate(geo.header_lines()):  # lines: the header, wrapped
-        headers += _cell_texts(ax, geo, i, lines[:1], top - geo.pad, bold, INK)
+        headers += _cell_texts(pen, geo, i, lines[:1], top - geo.pad, bold, INK)
     top -= geo.header_h
-    ax.add_line(Line2D([0, w_pt], [top + 0.8 * geo.k] * 2, color=INK, lw=0.7 * geo.k))
+    pen.line([0, w_pt], [top + 0.8 * geo.k] * 2, color=INK, lw=0.7 * geo.k)
     drawn: list[tuple[int, list[Text]]] = []
     city_top: float | None = None
     for i, mrow in enumerate(rows):
         if mrow.row.city_level and (i == 0 or not rows[i - 1].row.city_level):
             city_top = top
-            ax.text(
-                geo.pad, top - geo.pad - 1.0 * geo.k, CITY_BOX_TITLE, ha="left", va="top",
-                fontproperties=bold, color=INK,
-            )  # fmt: skip
+            pen.text(geo.pad, top - geo.pad - 1.0 * geo.k, CITY_BOX_TITLE, "left", bold, INK)
             top -= geo.section_h
         texts: list[Text] = []
         for c, cell in enumerate(mrow.lines):
-            texts += _cell_texts(ax, geo, c, cell, top - geo.pad, regular, INK)
+            texts += _cell_texts(pen, geo, c, cell, top - geo.pad, regular, INK)
         drawn.append((mrow.row.number, texts))
         top -= mrow.height
-        ax.add_line(Line2D([0, w_pt], [top, top], color=MUTED, lw=0.25 * geo.k, alpha=0.5))
+        pen.line([0, w_pt], [top, top], color=MUTED, lw=0.25 * geo.k, alpha=0.5)
     if city_top is not None:
-        ax.add_patch(
-            Rectangle(
-                (0.3, top), w_pt - 0.6, city_top - top - 0.4 * geo.k,
-                fill=False, edgecolor=INK, lw=0.6 * geo.k,
-            )
+        frame = Rectangle(
+            (0.3, top), w_pt - 0.6, city_top - top - 0.4 * geo.k,
+            fill=False, edgecolor=INK, lw=0.6 * geo.k, transform=pen.transform,
         )  # fmt: skip
-    return DrawnBlock(ax, drawn, headers)
+        fig.add_artist(frame)
+    return DrawnBlock(box_in, drawn, headers)
+
+
+@dataclass
+class _Pen:
+    """Draws texts and lines on a figure in one transform."""
+
+    fig: Figure
+    transform: Transform
+
+    def text(self, x: float, y: float, s: str, ha: str, props: FontProperties, color: str) -> Text:
+        return self.fig.text(
+            x, y, s, ha=ha, va="top", fontproperties=props, color=color,
+            transform=self.transform,
+        )  # fmt: skip
+
+    def line(self, xs: list[float], ys: list[float], **kwargs: object) -> None:
+        self.fig.add_artist(Line2D(xs, ys, transform=self.transform, **kwargs))  # type: ignore[arg-type]
 
 
 def _cell_texts(
-    ax: Axes,
+    pen: _Pen,
     geo: ListGeometry,
     column: int,
     lines: Sequence[str],
     top: float,
-    props: object,
+    props: FontProperties,
     color: str,
 ) -> list[Text]:
     align = geo.columns[column].align
     x = geo.col_x[column] + (geo.col_w[column] if align == "right" else 0.0) + geo.pad
-    out = []
-    for n, line in enumerate(lines):
-        out.append(
-            ax.text(
-                x, top - n * geo.line_h, line, ha=align, va="top", fontproperties=props,
-                color=color,
-            )
-        )  # fmt: skip
-    return out
+    return [
+        pen.text(x, top - n * geo.line_h, line, align, props, color) for n, line in enumerate(lines)
+    ]
