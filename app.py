@@ -39,6 +39,8 @@ from dzgeo.filters import (
     allowed_subfields,
     apply_filter,
     parse_view_state,
+    subfield_counts,
+    subfield_option_label,
 )
 from dzgeo.ledger import view as ledger_view
 from dzgeo.ledger.conditions import FIRST_YEAR, STATUS_CHOICES, last_year
@@ -122,6 +124,12 @@ def cached_live_view(_layers: Layers, path: str, state: ViewState) -> webmap.Vie
 def cached_projects(_layers: Layers, path: str, flt: ProjectFilter) -> gpd.GeoDataFrame:
     """The projects that pass ``flt``."""
     return apply_filter(_layers.projects, flt, _layers.vocab)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_subfield_counts(_layers: Layers, path: str) -> dict[str, int]:
+    """How many projects list each sub-field (the widget marks those with none)."""
+    return subfield_counts(_layers.projects, _layers.vocab)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -221,7 +229,7 @@ def current_state(layers: Layers) -> tuple[ViewState, str]:
     return state, key
 
 
-def sidebar(layers: Layers) -> None:
+def sidebar(layers: Layers, path: str) -> None:
     """The sidebar widgets. Drawn after the map, so the map reaches the browser first;
     their values are already in the session state when a run starts."""
     vocab = layers.vocab
@@ -245,7 +253,14 @@ def sidebar(layers: Layers) -> None:
     options = allowed_subfields(
         vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
     )
-    sb.multiselect("细分领域", options, key="w_subfields", placeholder="全部（随所选产业收窄）")
+    counts = cached_subfield_counts(layers, path)
+    sb.multiselect(
+        "细分领域",
+        options,
+        key="w_subfields",
+        placeholder="全部（随所选产业收窄）",
+        format_func=lambda name: subfield_option_label(name, counts),
+    )
     sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市")
     sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100)
     sb.multiselect("状态（台账）", STATUS_CHOICES, key="w_statuses", placeholder="全部状态")
@@ -675,7 +690,7 @@ def page() -> None:
     if not map_and_view(layers, path, state, key):
         st.caption("地图绘制完成后显示项目表格与下载…")
         st.button("现在显示表格", on_click=mark_map_ready)
-        sidebar(layers)
+        sidebar(layers, path)
         return
 
     shown = cached_tables(layers, path, state.filter)
@@ -700,7 +715,7 @@ def page() -> None:
     )
     download_row(layers, state, projects)
     panels(shown, map_notes(layers), lambda: ledger_tab(layers, layers_dir, store, version))
-    sidebar(layers)
+    sidebar(layers, path)
 
 
 notice_dropped_query_strings()

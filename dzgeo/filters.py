@@ -212,7 +212,9 @@ def _filter_from(
     groups = _keep_known(_values(raw, "group"), GROUPS, "类别", notices)
     industries = _keep_known(_values(raw, "industry"), list(vocab.industries), "产业", notices)
     allowed_sub = allowed_subfields(vocab, groups=groups, industries=industries)
-    subfields = _keep_known(_values(raw, "subfield"), allowed_sub, "细分领域", notices)
+    # a second spelling (an older URL, the other wording of the plan) means its sub-field
+    subfields_raw = [vocab.resolve_subfield(s) for s in _values(raw, "subfield")]
+    subfields = _keep_known(subfields_raw, allowed_sub, "细分领域", notices)
     places_raw = [vocab.resolve_place(p) or p for p in _values(raw, "place")]
     places = _keep_known(places_raw, vocab.filter_places(), "地点", notices)
     text = _text(raw.get("q"))
@@ -281,12 +283,32 @@ def parse_filter(raw: Mapping[str, str | Sequence[str]], vocab: Vocabulary) -> P
 def allowed_subfields(
     vocab: Vocabulary, *, groups: Sequence[str] = (), industries: Sequence[str] = ()
 ) -> list[str]:
-    """Sub-fields that belong to the chosen industries (or groups, or all)."""
+    """Sub-fields that belong to the chosen industries (or groups, or all), one entry
+    per sub-field (a second spelling is merged into it: ``same_as`` of subfields.csv)."""
     return [
         s
         for ind in selected_industries(vocab, groups=groups, industries=industries)
-        for s in vocab.subfields.get(ind, [])
+        for s in vocab.subfield_entries(ind)
     ]
+
+
+#: Appended to a sub-field option that no project of the current version lists.
+NO_PROJECTS_MARK = "（无重点项目）"
+
+
+def subfield_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:
+    """Sub-field (one entry per sub-field) -> how many of ``projects`` list it, under
+    any of its spellings; every sub-field of the vocabulary is a key."""
+    listed = projects["subfield"].fillna("").astype(str).str.strip().map(vocab.resolve_subfield)
+    counts = listed.value_counts()
+    return {
+        s: int(counts.get(s, 0)) for ind in vocab.industries for s in vocab.subfield_entries(ind)
+    }
+
+
+def subfield_option_label(name: str, counts: Mapping[str, int]) -> str:
+    """How the sub-field widget shows ``name``: marked when no project lists it."""
+    return name if counts.get(name, 0) else f"{name}{NO_PROJECTS_MARK}"
 
 
 def selected_industries(
@@ -318,7 +340,7 @@ def project_mask(projects: pd.DataFrame, flt: ProjectFilter, vocab: Vocabulary) 
     if flt.groups or flt.industries:
         mask &= projects["industry"].isin(industries)
     if flt.subfields:
-        mask &= projects["subfield"].isin(flt.subfields)
+        mask &= projects["subfield"].isin(vocab.subfield_spellings(flt.subfields))
     if flt.places:
         mask &= projects.apply(lambda row: _place_match(row, flt.places, vocab), axis=1)
     if flt.text:

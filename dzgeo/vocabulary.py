@@ -6,6 +6,7 @@ checks, the filter model, the app and the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,13 +32,16 @@ class Vocabulary:
     industries
         Industry short name -> group (新兴 / 传统), in the plan's order.
     subfields
-        Industry short name -> its sub-fields (专栏 headings and 项目 labels), in order.
+        Industry short name -> every spelling of its sub-fields (专栏 headings and 项目
+        labels), in order: what a data row may say.
     places
         Canonical place name -> kind (city / county / zone / area), in table order.
     aliases
         Every accepted spelling (canonical names, short names, aliases) -> canonical name.
     place_adcodes
         Canonical place name -> adcodes of the counties it covers (empty for the city).
+    subfield_same_as
+        Second spelling of a sub-field -> the sub-field (``same_as`` of subfields.csv).
     """
 
     industries: dict[str, str]
@@ -45,6 +49,22 @@ class Vocabulary:
     places: dict[str, str]
     aliases: dict[str, str] = field(repr=False)
     place_adcodes: dict[str, list[str]] = field(repr=False)
+    subfield_same_as: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def subfield_entries(self, industry: str) -> list[str]:
+        """The sub-fields of ``industry``, one entry each (second spellings left out)."""
+        return [s for s in self.subfields.get(industry, []) if s not in self.subfield_same_as]
+
+    def resolve_subfield(self, name: str) -> str:
+        """The sub-field ``name`` spells (itself when it is no second spelling)."""
+        name = name.strip()
+        return self.subfield_same_as.get(name, name)
+
+    def subfield_spellings(self, names: Iterable[str]) -> list[str]:
+        """Every spelling of the sub-fields ``names``: what a project row may say."""
+        wanted = {self.resolve_subfield(n) for n in names}
+        spellings = [*wanted, *(a for a, s in self.subfield_same_as.items() if s in wanted)]
+        return sorted(set(spellings))
 
     def resolve_place(self, name: str) -> str | None:
         """Return the canonical name for ``name`` (a name, short name or alias), or None."""
@@ -65,9 +85,13 @@ def build_vocabulary(
     """Build the vocabulary from the industries, sub-fields and places tables."""
     industry_group = dict(zip(industries["name"], industries["group"], strict=True))
     sub: dict[str, list[str]] = {name: [] for name in industry_group}
-    for industry, subfield in zip(subfields["industry"], subfields["subfield"], strict=True):
-        if industry in sub and subfield not in sub[industry]:
-            sub[industry].append(subfield)
+    same_as: dict[str, str] = {}
+    for row in rows(subfields):
+        if row.industry in sub and row.subfield not in sub[row.industry]:
+            sub[row.industry].append(row.subfield)
+        target = getattr(row, "same_as", "")
+        if isinstance(target, str) and target.strip():
+            same_as[row.subfield] = target.strip()
     kinds = dict(zip(places["name"], places["kind"], strict=True))
     aliases: dict[str, str] = {}
     for row in rows(places):
@@ -87,4 +111,4 @@ def build_vocabulary(
         else:
             codes = [own_adcode[row.name]] if row.name in own_adcode else []
         adcodes[row.name] = codes
-    return Vocabulary(industry_group, sub, kinds, aliases, adcodes)
+    return Vocabulary(industry_group, sub, kinds, aliases, adcodes, same_as)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dzgeo.filters import ProjectFilter, apply_filter
+from dzgeo.filters import ProjectFilter, apply_filter, subfield_counts, subfield_option_label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -73,14 +73,31 @@ def test_widgets_write_the_url(layers):
 def test_subfield_options_follow_the_industries(layers):
     at = run({"industry": "高端装备"})
     sub = widget(at, "multiselect", "w_subfields")
-    assert sub.options == layers.vocab.subfields["高端装备"]
+    assert sub.options == shown_subfields(layers, "高端装备")
+    assert "智能电梯（无重点项目）" in sub.options  # a sub-field no project lists says so
     sub.set_value(["数控机床"]).run()
     widget(at, "multiselect", "w_industries").set_value(["新能源"]).run()
     assert not at.exception
     # a sub-field of an industry no longer chosen is dropped, not an error
     assert widget(at, "multiselect", "w_subfields").value == []
-    assert widget(at, "multiselect", "w_subfields").options == layers.vocab.subfields["新能源"]
+    assert widget(at, "multiselect", "w_subfields").options == shown_subfields(layers, "新能源")
     assert "subfield" not in at.query_params
+
+
+def shown_subfields(layers, industry: str) -> list[str]:
+    """The sub-field options of ``industry`` as the widget labels them."""
+    counts = subfield_counts(layers.projects, layers.vocab)
+    return [subfield_option_label(s, counts) for s in layers.vocab.subfield_entries(industry)]
+
+
+def test_a_subfield_spelt_two_ways_is_one_option_and_the_old_spelling_still_opens(layers):
+    at = run({"subfield": "风力发电及装备"})  # the 项目 label: a URL from before the merge
+    assert not at.exception and not at.warning
+    sub = widget(at, "multiselect", "w_subfields")
+    assert sub.value == ["风力发电及设备"]
+    assert "风力发电及装备" not in sub.options and "风力发电及设备" in sub.options
+    assert at.query_params["subfield"] == "风力发电及设备"
+    assert "**2** 个" in summary(at)
 
 
 def test_malformed_parameters_warn_and_are_dropped():

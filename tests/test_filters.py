@@ -12,14 +12,18 @@ from dzgeo.errors import DzgeoError, FilterError
 from dzgeo.filters import (
     BASEMAPS,
     MAX_TEXT,
+    NO_PROJECTS_MARK,
     VIEWS,
     ProjectFilter,
     ViewState,
     allowed_subfields,
     apply_filter,
+    parse_filter,
     parse_view_state,
     project_mask,
     selected_industries,
+    subfield_counts,
+    subfield_option_label,
     validate_filter,
     with_industries,
 )
@@ -72,7 +76,54 @@ def test_subfields_are_narrowed_to_the_chosen_industries(layers):
     emerging = allowed_subfields(vocab, groups=("新兴",))
     assert "车船零部件" in emerging
     assert not set(emerging) & set(vocab.subfields["绿色化工"])
-    assert len(allowed_subfields(vocab)) == sum(len(v) for v in vocab.subfields.values())
+    entries = sum(len(vocab.subfield_entries(ind)) for ind in vocab.industries)
+    assert len(allowed_subfields(vocab)) == entries == len(layers.subfields) - 4
+
+
+#: The 专栏 heading and the 项目 label of one sub-field (same_as in subfields.csv).
+TWINS = [
+    ("新能源", "风力发电及设备", "风力发电及装备"),
+    ("新材料", "航空航天材料", "航天航空材料"),
+    ("现代高效农业", "农副产品（食品）精深加工", "农副产品精深加工"),
+    ("文化旅游", "构建“文化+”产业体系", "“文化+”产业体系"),
+]
+
+
+@pytest.mark.parametrize(("industry", "heading", "label"), TWINS)
+def test_a_subfield_spelt_two_ways_is_one_option_matching_both(layers, industry, heading, label):
+    vocab, projects = layers.vocab, layers.projects
+    options = allowed_subfields(vocab, industries=(industry,))
+    assert heading in options and label not in options
+    assert vocab.resolve_subfield(label) == heading
+    spelt = set(projects.loc[projects["industry"] == industry, "subfield"])
+    assert label in spelt  # the projects carry the 项目 label ...
+    shown = apply_filter(projects, ProjectFilter(subfields=(heading,)), vocab)
+    assert len(shown) == (projects["subfield"].isin([heading, label])).sum() > 0
+    # ... and an old URL with the other spelling still works, with no notice
+    state, notices = parse_view_state({"subfield": label, "industry": industry}, vocab)
+    assert state.filter.subfields == (heading,) and notices == []
+    assert len(apply_filter(projects, state.filter, vocab)) == len(shown)
+    # the strict reader (CLI) takes both spellings too
+    assert parse_filter({"subfield": [label]}, vocab).subfields == (heading,)
+
+
+def test_every_subfield_option_returns_a_project_or_is_marked(layers):
+    vocab, projects = layers.vocab, layers.projects
+    counts = subfield_counts(projects, vocab)
+    assert set(counts) == set(allowed_subfields(vocab))
+    marked = []
+    for name in allowed_subfields(vocab):
+        label = subfield_option_label(name, counts)
+        found = len(apply_filter(projects, ProjectFilter(subfields=(name,)), vocab))
+        assert found == counts[name]
+        if found == 0:
+            assert label == f"{name}{NO_PROJECTS_MARK}"
+            marked.append(name)
+        else:
+            assert label == name
+    # the plan lists no project under these (the 现代金融 projects have no sub-field)
+    assert {"软件产业", "制造业物流", "科技投融资体系", "规范发展互联网金融"} <= set(marked)
+    assert not {"风力发电及设备", "航空航天材料", "环保设备"} & set(marked)
 
 
 def test_subfield_filter(layers, projects):

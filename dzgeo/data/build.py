@@ -292,7 +292,8 @@ def build_industries(data: GeoData) -> pd.DataFrame:
                 "target_unit": "" if first is None else first["unit"],
                 "projects": int((data.projects["industry"] == ind.name).sum()),
                 "core_areas": "|".join(cores),
-                "subfields": "|".join(subs["subfield"]),
+                # one entry per sub-field: a second spelling (same_as) is merged into it
+                "subfields": "|".join(subs.loc[subs["same_as"].fillna("") == "", "subfield"]),
                 "plan_section": ind.plan_section,
             }
         )

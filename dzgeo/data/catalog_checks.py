@@ -262,7 +262,36 @@ def check_subfields(
         problems += _check_place_refs(records, "core_areas", places, source, multi=True)
     if {"industry", "subfield"} <= have:
         problems += check_unique(records, ["industry", "subfield"], source)
+        if "same_as" in have:
+            problems += _check_same_as(records, source)
     return by_row(problems)
+
+
+def _check_same_as(records: Records, source: str) -> list[Problem]:
+    """``same_as`` names another sub-field of the same industry, itself no alias (no
+    chains): the row is a second spelling of that sub-field (the 专栏 heading and the
+    项目 label of one field), merged into it wherever sub-fields are offered."""
+    own: dict[str, dict[str, str]] = {}
+    for _, rec in records:
+        own.setdefault(rec["industry"], {})[rec["subfield"]] = rec["same_as"].strip()
+    problems = []
+    for row, rec in records:
+        target = rec["same_as"].strip()
+        if not target:
+            continue
+        industry, siblings = rec["industry"], own.get(rec["industry"], {})
+        if target == rec["subfield"]:
+            found, fix = "same_as 指向本行自身", "留空，或写同一细分领域的另一写法"
+        elif target not in siblings:
+            found = f"same_as“{target}”不是{industry}的细分领域{suggest(target, list(siblings))}"
+            fix = f"写{industry}的细分领域之一：{choices(list(siblings))}"
+        elif siblings[target]:
+            found = f"same_as“{target}”本身又 same_as“{siblings[target]}”（不允许连环别名）"
+            fix = f"直接写“{siblings[target]}”"
+        else:
+            continue
+        problems.append(Problem(source, where(row, "same_as"), found, fix))
+    return problems
 
 
 def _check_ranks(records: Records, source: str) -> list[Problem]:

@@ -35,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "industry",
         "subfield",
         "kind",
+        "same_as",
         "column",
         "core_areas",
         "anchors",

@@ -530,11 +530,31 @@ def test_duplicate_keys_are_all_reported(tmp_path: Path) -> None:
 
 def test_duplicate_subfield(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _replace(folder / "subfields.csv", "新材料,航天航空材料,项目", "新材料,航空航天材料,项目")
+    _replace(folder / "subfields.csv", "航天航空材料,项目,航空航天材料", "航空航天材料,项目,")
     with pytest.raises(DataValidationError, match="与第 21 行相同") as info:
         catalog.read_subfields(folder)
     assert len(info.value.problems) == 1
     assert "新材料 + 航空航天材料" in info.value.problems[0].message
+
+
+def test_subfield_same_as_names_a_subfield_of_its_industry_and_no_chain(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "subfields.csv"
+    # another industry's sub-field, a misspelt one, itself, and a chain through an alias
+    _replace(path, "风力发电及装备,项目,风力发电及设备", "风力发电及装备,项目,数控机床")
+    _replace(path, "新材料,航天航空材料,项目,航空航天材料", "新材料,航天航空材料,项目,航空航天材")
+    _replace(path, "项目,构建“文化+”产业体系", "项目,“文化+”产业体系")
+    _replace(path, "现代物流,济德物流集聚带,项目,", "现代物流,济德物流集聚带,项目,鲁冀物流发展轴")
+    _replace(path, "现代物流,鲁冀物流发展轴,项目,", "现代物流,鲁冀物流发展轴,项目,冷链物流")
+    with pytest.raises(DataValidationError, match="same_as") as info:
+        catalog.read_subfields(folder)
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == 4, messages
+    assert any("“数控机床”不是新能源的细分领域" in m for m in messages)
+    assert any("“航空航天材”不是新材料的细分领域（是否指 '航空航天材料'？）" in m for m in messages)
+    assert any("same_as 指向本行自身" in m for m in messages)
+    assert any("本身又 same_as“冷链物流”" in m and "直接写“冷链物流”" in m for m in messages)
+    assert all("same_as 列" in m for m in messages)
 
 
 def test_missing_column_and_other_problems_together(tmp_path: Path) -> None:
@@ -556,7 +576,7 @@ def test_bad_numbers_and_enumerations(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _replace(folder / "industry_targets.csv", "600,亿元,突破", "六百,亿元,超过")
     _replace(folder / "indicators.csv", "5.97,8 左右,5.97,8", "5.97,8 左右,5.97,9")
-    _replace(folder / "subfields.csv", "高端装备,智能电梯,专栏,1", "高端装备,智能电梯,栏目,2")
+    _replace(folder / "subfields.csv", "高端装备,智能电梯,专栏,,1", "高端装备,智能电梯,栏目,,2")
     with pytest.raises(DataValidationError) as info:
         catalog.read_catalog(folder)
     messages = [str(p) for p in info.value.problems]
