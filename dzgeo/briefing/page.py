@@ -6,6 +6,8 @@ Sizes are in millimetres on A4 and grow with the paper (type scale ``k``: 1 on A
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -161,12 +163,24 @@ def _fraction(
     return (x / w, y / h, bw / w, bh / h)
 
 
+#: Per page, the renderer its text is measured with (see :func:`agg_renderer`).
+_MEASURERS: weakref.WeakKeyDictionary[Figure, RendererAgg] = weakref.WeakKeyDictionary()
+_MEASURERS_LOCK = threading.Lock()
+
+
 def agg_renderer(fig: Figure) -> RendererAgg:
-    """The Agg renderer a page is laid out with (:func:`new_page` gives it an Agg canvas)."""
-    canvas = fig.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(fig)
-    return canvas.get_renderer()
+    """An Agg renderer at the page's DPI that a page is laid out (measured) with.
+
+    Text extents depend on the DPI, not on the canvas size, so it has a 1-pixel canvas:
+    the page's own canvas would allocate and clear a full-page raster (35 MB for A4 at
+    300 dpi) only to measure. One per page, so matplotlib's text-metrics cache (keyed
+    by renderer) holds across the page's layout.
+    """
+    with _MEASURERS_LOCK:
+        renderer = _MEASURERS.get(fig)
+        if renderer is None or renderer.dpi != fig.dpi:
+            renderer = _MEASURERS[fig] = RendererAgg(1, 1, fig.dpi)
+    return renderer
 
 
 def map_date() -> str:
