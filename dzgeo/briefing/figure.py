@@ -244,7 +244,9 @@ class MapBuilder:
         placer.place_all(self.labels)
         drawn = drawn_keys([ax])
         sections = self.catalog.sections(drawn)
-        legend_h = draw_legend(page, sections, compact=bool(rows))
+        # A slide (no list) shows the legend as a picture of its own: only as tall as it is.
+        slide = not self.text.with_list
+        legend_h = draw_legend(page, sections, compact=bool(rows) or slide, narrow=slide)
         pages, blocks = self._draw_list(page, legend_h, columns, rows, heading, notes)
         self.font.check(page_texts(pages))
         return MapFigure(

@@ -33,20 +33,25 @@ class LegendSection:
     rows: tuple[LegendRow, ...]
 
 
-def draw_legend(page: Page, sections: Sequence[LegendSection], *, compact: bool = False) -> float:
+def draw_legend(
+    page: Page, sections: Sequence[LegendSection], *, compact: bool = False, narrow: bool = False
+) -> float:
     """Draw the legend sections in the legend panel, in as many columns as needed.
 
     By default the type grows or shrinks (125 % down to 70 %) to fill the panel. With
     ``compact`` the type stays at 100 % (or shrinks if it must) and the panel is cut to
-    the height the legend needs, leaving the rest for the project list. Returns the
-    height used, in inches.
+    the height the legend needs, leaving the rest for the project list. ``narrow``: one
+    column of the narrowest width (a slide shows the legend as a picture beside the map).
+    Returns the height used, in inches.
     """
     ax = page.legend_ax
     fig = page.figure
     pos = ax.get_position()
-    w_pt = pos.width * fig.get_figwidth() * 72
+    panel_w = w_pt = pos.width * fig.get_figwidth() * 72
     h_pt = pos.height * fig.get_figheight() * 72
     min_col = 150 * page.k
+    if narrow:
+        w_pt = min(w_pt, min_col)
     columns = max(1, min(3, int(w_pt // min_col)))
     plan = None
     if compact:
@@ -63,7 +68,7 @@ def draw_legend(page: Page, sections: Sequence[LegendSection], *, compact: bool 
     if compact:
         height = h_pt / 72 / fig.get_figheight()
         ax.set_position((pos.x0, pos.y1 - height, pos.width, height))
-    ax.set_xlim(0, w_pt)
+    ax.set_xlim(0, panel_w)
     ax.set_ylim(0, h_pt)
     for kind, x, y, payload, size in plan or []:
         if kind == "title":

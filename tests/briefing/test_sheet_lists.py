@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 
-import pandas as pd
 import pytest
+from _synthetic import synthetic_projects
 from matplotlib.text import Text
 from pptx import Presentation
 from pypdf import PdfReader
@@ -32,15 +32,6 @@ def _squash(text: str) -> str:
 def _pdf_text(data: bytes) -> tuple[int, str]:
     reader = PdfReader(io.BytesIO(data))
     return len(reader.pages), _squash("".join(p.extract_text() for p in reader.pages))
-
-
-def _synthetic(layers: Layers, n: int) -> pd.DataFrame:
-    """``n`` projects made from the plan's rows, each with a name of its own."""
-    base = layers.projects
-    rows = base.iloc[[i % len(base) for i in range(n)]].copy()
-    rows["id"] = [f"S-{i:03d}" for i in range(n)]
-    rows["name"] = [f"合成测试项目{i:03d}号{name}" for i, name in enumerate(rows["name"])]
-    return rows.reset_index(drop=True)
 
 
 def _row_boxes(fig: MapFigure, page: int) -> list:
@@ -71,7 +62,7 @@ def test_every_project_of_an_industry_is_named_in_its_pdf(layers: Layers, indust
 
 
 def test_a_300_project_list_continues_on_further_pages_and_drops_nothing(layers: Layers) -> None:
-    projects = _synthetic(layers, 300)
+    projects = synthetic_projects(layers, 300)
     fig = build_figure(layers, kind="projects", projects=projects, dpi=72)
     assert len(fig.pages) >= 3
     listed = [n for page in fig.blocks for block in page for n, _ in block.rows]
@@ -226,7 +217,7 @@ def test_the_deck_opens_and_its_tables_hold_the_sheets_projects(layers: Layers) 
                 pictures += 1
     chosen = apply_filter(layers.projects, flt, layers.vocab)
     assert sorted(names) == sorted(chosen["name"])
-    assert pictures == len(set_jobs(layers, flt, "industry"))
+    assert pictures == 2 * len(set_jobs(layers, flt, "industry"))  # each map and its legend
 
 
 def test_a_long_sheet_as_svg_stacks_its_pages(layers: Layers) -> None:
