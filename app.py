@@ -97,8 +97,10 @@ def cached_base(_layers: Layers, path: str, basemap: str) -> webmap.BaseLayers:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLayers:
-    """Map layers for one view state."""
-    return webmap.view_layers(_layers, state)
+    """Map layers for one view state, the project layer carrying every project (the
+    live map's: its payload is made once per basemap, not once per filter)."""
+    every = cached_live_projects(_layers, path, state.basemap)
+    return webmap.view_layers(_layers, state, projects_json=every)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -132,18 +134,46 @@ def cached_subfield_counts(_layers: Layers, path: str) -> dict[str, int]:
     return subfield_counts(_layers.projects, _layers.vocab)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_fixed_tables(_layers: Layers, path: str) -> dict[str, pd.DataFrame]:
+    """The tables no filter changes: every project's row (a filter picks rows from it)
+    and 表1."""
+    every = tables.project_table(_layers.projects, county_names(_layers))
+    return {
+        "projects": tables.compact(every),
+        "indicators": tables.indicator_panel(_layers.indicators),
+    }
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, pd.DataFrame]:
     """The tables shown for ``flt``: projects, 表1 and the 12 industries."""
     projects = cached_projects(_layers, path, flt)
+    fixed = cached_fixed_tables(_layers, path)
     return {
-        "projects": tables.compact(tables.project_table(projects, county_names(_layers))),
+        "projects": tables.table_rows(fixed["projects"], _layers.projects, projects),
         "counties": tables.county_table(projects, _layers.counties),
-        "indicators": tables.indicator_panel(_layers.indicators),
+        "indicators": fixed["indicators"],
         "industries": tables.industry_panel(
             _layers.industries, projects, _layers.vocab, year=flt.year
         ),
     }
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_summary(_layers: Layers, path: str, flt: ProjectFilter, version: int) -> str:
+    """The Markdown line under the title for ``flt`` (ledger ``version``): counts,
+    progress, per industry."""
+    projects = cached_projects(_layers, path, flt)
+    counts = tables.industry_counts(projects, _layers.vocab)
+    progress = tables.progress_totals(projects, _layers.vocab, year=flt.year)[""]
+    year = f"（{flt.year} 年）" if flt.year is not None else ""
+    return (
+        f"**{markdown_literal(flt.describe())}** — 符合条件的重点项目 "
+        f"**{len(projects)}** 个（全部 {len(_layers.projects)} 个，台账第 {version} 版）"
+        f"：{tables.progress_line(progress)}{year}  \n"
+        + count_line(counts, _layers.vocab.industries)
+    )
 
 
 def county_names(layers: Layers) -> dict[str, str]:
@@ -676,18 +706,11 @@ def page() -> None:
             "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。当前不显示底图。"
         )
 
+    summary = st.empty()  # filled after the map's update left: that goes first
+    ready = map_and_view(layers, path, state, key)
+    summary.markdown(cached_summary(layers, path, state.filter, version))
     projects = cached_projects(layers, path, state.filter)
-    counts = tables.industry_counts(projects, layers.vocab)
-    progress = tables.progress_totals(projects, layers.vocab, year=state.filter.year)[""]
-    year = f"（{state.filter.year} 年）" if state.filter.year is not None else ""
-    st.markdown(
-        f"**{markdown_literal(state.filter.describe())}** — 符合条件的重点项目 "
-        f"**{len(projects)}** 个（全部 {len(layers.projects)} 个，台账第 {version} 版）"
-        f"：{tables.progress_line(progress)}{year}  \n"
-        + count_line(counts, layers.vocab.industries)
-    )
-
-    if not map_and_view(layers, path, state, key):
+    if not ready:
         st.caption("地图绘制完成后显示项目表格与下载…")
         st.button("现在显示表格", on_click=mark_map_ready)
         sidebar(layers, path)

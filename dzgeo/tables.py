@@ -159,6 +159,22 @@ def compact(frame: pd.DataFrame, max_share: float = 0.5) -> pd.DataFrame:
     return out
 
 
+def table_rows(table: pd.DataFrame, everything: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` — one per row of ``everything``, in its order (e.g. the
+    :func:`project_table` of all projects, made once) — for the rows of ``shown`` (a
+    subset of ``everything`` with the same index), in ``shown``'s order: what the table of
+    ``shown`` alone would hold, without making it again for every filter. Categorical
+    columns keep only the values used (:func:`compact`)."""
+    positions = everything.index.get_indexer(shown.index)
+    if (positions < 0).any():
+        raise ValueError("table_rows: shown has rows that are not in everything")
+    out = table.iloc[positions].reset_index(drop=True)
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].cat.remove_unused_categories()
+    return out
+
+
 def industry_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:
     """Projects per industry, every one of the 12 industries listed (0 when none)."""
     counts = text_col(projects, "industry").value_counts()

@@ -305,8 +305,15 @@ def _zone_overlays(layers: Layers, basemap: str) -> list[Overlay]:
 # ------------------------------------------------------------------------- view layers
 
 
-def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
-    """The overlays that follow ``state``: county colouring and labels, projects, legend."""
+def view_layers(
+    layers: Layers, state: ViewState, *, projects_json: str | None = None
+) -> ViewLayers:
+    """The overlays that follow ``state``: county colouring and labels, projects, legend.
+
+    ``projects_json``: the project layer's payload when the caller has it (the app's live
+    map holds every project's and sends a mask, :mod:`dzgeo.web.live`), so the passing
+    projects' payload is not made for nothing; by default, that of the passing projects.
+    """
     flt = state.filter
     projects = apply_filter(layers.projects, flt, layers.vocab)
     per_county = county_counts(projects, layers.counties_web["adcode"])
@@ -344,19 +351,20 @@ def view_layers(layers: Layers, state: ViewState) -> ViewLayers:
     labels = Overlay("区县名称", (labels_part(county_labels(layers, counties, per_county, state)),))
     n = len(projects)
     anchor = city_anchor(shapely.coverage_union_all(counties.geometry.values))
-    markers = layer_markers(layers, projects)
+    if projects_json is None:
+        projects_json = script_json(
+            project_payload(
+                layer_markers(layers, projects),
+                basemap=state.basemap,
+                anchor=anchor,
+                year=flt.year,
+                groups=layers.vocab.industries,
+            )
+        )
     project_parts = [
         Part(
             "projects",
-            script_json(
-                project_payload(
-                    markers,
-                    basemap=state.basemap,
-                    anchor=anchor,
-                    year=flt.year,
-                    groups=layers.vocab.industries,
-                )
-            ),
+            projects_json,
             script_json(
                 {
                     "token": token,

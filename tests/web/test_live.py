@@ -51,6 +51,23 @@ def test_project_layer_carries_every_project_whatever_the_filter(layers):
     assert "mask" in json.loads(parts[0].options)
 
 
+def test_view_layers_take_the_callers_project_payload(layers):
+    """The app's live views carry the payload of every project, made once, not the
+    passing projects' payload made for each filter and thrown away."""
+    state = ViewState(ProjectFilter(industries=("新材料",)))
+    every = live.live_projects(layers)
+    given = webmap.view_layers(layers, state, projects_json=every)
+    made = webmap.view_layers(layers, state)
+    kinds = [[p.kind for p in o.parts] for o in given.overlays]
+    assert kinds == [[p.kind for p in o.parts] for o in made.overlays]
+    for mine, theirs in zip(given.overlays, made.overlays, strict=True):
+        for a, b in zip(mine.parts, theirs.parts, strict=True):
+            if a.kind == "projects":
+                assert a.payload == every != b.payload and a.options == b.options
+            else:
+                assert a == b
+
+
 def test_map_element_is_the_same_for_every_later_filter(layers):
     """The app builds its map from the session's first state, so what streamlit-folium
     sends is byte-identical run after run (Streamlit then sends a reference)."""
