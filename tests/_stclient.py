@@ -22,6 +22,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 _ASK = re.compile(r'"ask":"([0-9a-f]+)"')
+_TOKEN = re.compile(r'"token":"([^"]+)"')
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Session:
     multiselects: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # label ->
     component_id: str = ""
     ask: str = ""
+    view_token: str = ""  # the map's view (dzgeo.web.live's update) of the last run
     texts: list[str] = field(default_factory=list)  # markdown bodies of the last run
     cached: set[str] = field(default_factory=set)
     runs: list[Run] = field(default_factory=list)
@@ -114,6 +116,8 @@ class Session:
         elif kind == "html":
             found = _ASK.search(element.html.body)
             self.ask = found.group(1) if found else ""
+            token = _TOKEN.search(element.html.body)
+            self.view_token = token.group(1) if token else self.view_token
         elif kind == "markdown":
             self.texts.append(element.markdown.body)
 

@@ -161,3 +161,37 @@ def synthetic_layers_dir(n: int, tmp: Path) -> Path:
     (out / MANIFEST_NAME).unlink()
     seal(out, [p.name for p in out.iterdir() if p.suffix in (".geojson", ".csv", ".gpkg")])
     return out
+
+
+#: How to get a PostgreSQL for the tests that need one.
+PG_HOWTO = 'eval "$(bash scripts/pg_test_cluster.sh start)" (sets DZGEO_TEST_PG)'
+
+
+@contextmanager
+def pg_schema_store() -> Iterator[str]:
+    """A ``postgresql://`` store URL of a fresh schema in ``DZGEO_TEST_PG``'s database,
+    dropped afterwards. Without the variable the test skips locally and fails in CI
+    (``CI`` set); set but not answering, it fails."""
+    import pytest
+
+    url = os.environ.get("DZGEO_TEST_PG", "").strip()
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: DZGEO_TEST_PG is not set — .ci/run must start it ({PG_HOWTO})")
+        pytest.skip(f"PostgreSQL tests need DZGEO_TEST_PG: {PG_HOWTO}")
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.Error as exc:
+        pytest.fail(f"DZGEO_TEST_PG is set but PostgreSQL does not answer: {exc}")
+    glue = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{glue}options=-csearch_path%3D{schema},public"
+    finally:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

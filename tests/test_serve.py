@@ -2,8 +2,10 @@
 
 Sticky sessions (the dzroute cookie always reaches the same replica, and sessions spread
 over both), static files from nginx with caching, protocol-level sessions on both
-replicas running filter changes, and one real Chromium page drawing the map and
-following a filter change through the proxy.
+replicas running filter changes, one real Chromium page drawing the map and
+following a filter change through the proxy, and the replicas sharing one ledger in
+PostgreSQL (``DZGEO_STORE=postgresql://…``): a version imported while sessions are open
+on both reaches the map and the counts of each.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from _stclient import Session
+from _support import PG_HOWTO, pg_schema_store
 from playwright.sync_api import sync_playwright
+
+from dzgeo.ledger.fields import HEADERS
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -52,8 +58,20 @@ def get(url: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture(scope="module")
-def proxy() -> Iterator[str]:
-    """``serve.sh --replicas 2`` on a free port; yields the nginx URL."""
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The replicas' ledger: a fresh PostgreSQL schema when ``DZGEO_TEST_PG`` is set (CI),
+    else a SQLite file of the test's own (never the checkout's var/ledger.gpkg)."""
+    if os.environ.get("DZGEO_TEST_PG", "").strip() or os.environ.get("CI"):
+        with pg_schema_store() as url:
+            yield url
+    else:
+        yield str(tmp_path_factory.mktemp("serve") / "ledger.gpkg")
+
+
+@pytest.fixture(scope="module")
+def proxy(store: str) -> Iterator[str]:
+    """``serve.sh --replicas 2`` on a free port with ``DZGEO_STORE=store``; yields the
+    nginx URL."""
     if shutil.which("nginx") is None:
         pytest.fail("nginx not found: scripts/setup.sh --dev installs Debian's nginx")
     port = free_port()
@@ -61,7 +79,7 @@ def proxy() -> Iterator[str]:
         ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port), "--host",
          "127.0.0.1"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
+        start_new_session=True, env={**os.environ, "DZGEO_STORE": store},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -178,3 +196,62 @@ def test_a_browser_draws_the_map_through_nginx(proxy):
         assert 0 < frame.evaluate("window.dzReady.projects") < total
         assert errors == []
         browser.close()
+
+
+def replica_cookies(proxy: str) -> dict[str, str]:
+    """One dzroute cookie per replica: replica address -> cookie."""
+    found: dict[str, str] = {}
+    while len(found) < 2:
+        headers = get(f"{proxy}/_stcore/health")[1]
+        found.setdefault(headers["X-Dzgeo-Replica"], headers["route"])
+    return found
+
+
+def summary(session: Session) -> str:
+    return next(t for t in session.texts if "符合条件的重点项目" in t)
+
+
+def dzgeo_cli(*args: str, store: str) -> None:
+    done = subprocess.run(
+        ["python3", "-m", "dzgeo.cli", *args, "--store", store],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_replicas_share_one_postgresql_ledger(proxy, store, tmp_path):
+    """Sessions open on both replicas; a ledger version imported (the CLI, on the same
+    PostgreSQL) shows on the next run of each: version, counts, the map's view."""
+    if not store.startswith("postgresql"):
+        pytest.skip(f"the shared PostgreSQL ledger needs DZGEO_TEST_PG: {PG_HOWTO}")
+    cookies = replica_cookies(proxy)
+    template = tmp_path / "台账.xlsx"
+    dzgeo_cli("template", "-o", str(template), store=store)
+    book = openpyxl.load_workbook(template)
+    sheet = book["台账"]
+    header = {str(cell.value): int(cell.column or 0) for cell in sheet[1]}
+    under_way = 3
+    for row in range(2, 2 + under_way):
+        sheet.cell(row, header[HEADERS["status"]]).value = "在建"
+        sheet.cell(row, header[HEADERS["investment_total"]]).value = 2.5
+    book.save(template)
+
+    async def share() -> None:
+        sessions = [Session(proxy, cookies=c) for c in cookies.values()]
+        for s in sessions:
+            await s.open()
+            assert "台账第 0 版" in summary(s) and "在建 0 个" in summary(s)
+        tokens = [s.view_token for s in sessions]
+        assert all(tokens)
+        await asyncio.to_thread(dzgeo_cli, "import", str(template), store=store)
+        for s, token in zip(sessions, tokens, strict=True):
+            await s.rerun()
+            assert "台账第 1 版" in summary(s)
+            assert f"在建 {under_way} 个" in summary(s) and "总投资 7.50 亿元" in summary(s)
+            assert s.view_token and s.view_token != token  # the map follows the version
+            s.choose("状态（台账）", ["在建"])
+            await s.rerun()
+            assert f"**{under_way}** 个" in summary(s)
+        await asyncio.gather(*(s.close() for s in sessions))
+
+    asyncio.run(share())

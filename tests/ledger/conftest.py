@@ -8,20 +8,13 @@ set but the server does not answer, they fail.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from _support import pg_schema_store
 
 BACKENDS = ("sqlite", "postgresql")
-PG_HOWTO = 'eval "$(bash scripts/pg_test_cluster.sh start)" (sets DZGEO_TEST_PG)'
-
-
-def _with_search_path(url: str, schema: str) -> str:
-    glue = "&" if "?" in url else "?"
-    return f"{url}{glue}options=-csearch_path%3D{schema},public"
 
 
 @pytest.fixture(params=BACKENDS)
@@ -30,26 +23,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.gpkg")
         return
-    url = os.environ.get("DZGEO_TEST_PG", "").strip()
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"CI: DZGEO_TEST_PG is not set — .ci/run must start PostgreSQL ({PG_HOWTO})"
-            )
-        pytest.skip(f"PostgreSQL store tests need DZGEO_TEST_PG: {PG_HOWTO}")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except psycopg.Error as exc:
-        pytest.fail(f"DZGEO_TEST_PG is set but PostgreSQL does not answer: {exc}")
-    try:
-        yield _with_search_path(url, schema)
-    finally:
-        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema_store() as url:
+        yield url
 
 
 @dataclass
