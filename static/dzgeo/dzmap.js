@@ -363,8 +363,10 @@
         dz.lastProjects = this; // for tests, the benchmark and dzmap.view
         map.on("moveend", this._draw, this);
         this._draw();
-        this._mark(opts.token, performance.now() - t0);
         var first = !this._dzMap;
+        // added again (the layer control, a focus): the view shown is still the last one
+        // applied, not the one this element was built with — or pullView applies it twice
+        this._mark(first ? opts.token : dz.viewToken, performance.now() - t0);
         this._dzMap = map;
         if (first) {
           var self = this;
