@@ -44,7 +44,7 @@ from dzgeo.filters import (
 )
 from dzgeo.ledger import view as ledger_view
 from dzgeo.ledger.conditions import FIRST_YEAR, STATUS_CHOICES, last_year
-from dzgeo.ledger.store import open_store
+from dzgeo.ledger.store import LedgerStore, open_store
 from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
 from dzgeo.settings import ledger_store
 from dzgeo.vocabulary import GROUPS
@@ -87,6 +87,18 @@ def load_current(_layers: Layers, path: str, store: str, version: int) -> Layers
         return ledger_view.current_layers(_layers, path)
     with open_store(store) as opened:
         return ledger_view.current_layers(_layers, path, store=opened, version=version)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def held_store(store: str) -> LedgerStore:
+    """The ledger store held open by this server (its lock makes it thread-safe): every
+    run asks it for the current version without connecting again."""
+    return open_store(store)
+
+
+def opened_store(store: str) -> LedgerStore | None:
+    """:func:`held_store` once the store exists (reading never creates one)."""
+    return held_store(store) if ledger_view.store_exists(store) else None
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -590,7 +602,7 @@ def ledger_tab(layers: Layers, layers_dir: str, store: str, version: int) -> Non
     if done:
         st.success("台账已更新，地图、表格和下载已改用新版本：")
         st.text(done)
-    known = ledger_view.versions(store)
+    known = ledger_view.versions(store, opened=opened_store(store))
     current = next((v for v in known if v.number == version), None)
     st.text("当前版本：" + (current.describe() if current else "第 0 版（规划原文，尚未导入台账）"))
     st.download_button(
@@ -685,7 +697,7 @@ def page() -> None:
     store = ledger_store()
     try:
         plan = load_layers(layers_dir)
-        version = ledger_view.current_version(store)
+        version = ledger_view.current_version(store, opened=opened_store(store))
         layers = load_current(plan, layers_dir, store, version)
     except DzgeoError as exc:
         st.error(markdown_lines(exc))
