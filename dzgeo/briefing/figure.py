@@ -43,7 +43,13 @@ from dzgeo.briefing.page import (
     type_scale,
     wrap_notes,
 )
-from dzgeo.briefing.projectlist import DrawnBlock, ListGeometry, draw_block, paginate
+from dzgeo.briefing.projectlist import (
+    DrawnBlock,
+    ListGeometry,
+    continuation_pages,
+    draw_block,
+    paginate,
+)
 from dzgeo.briefing.symbols import fill_layers, stroke_kwargs
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter
@@ -320,19 +326,13 @@ class MapBuilder:
         first_h = sh - legend_h - gap
         n1 = max(1, int((sw + gap) // (MIN_BLOCK_MM * mm * k + gap)))
         w1 = (sw - (n1 - 1) * gap) / n1
-        geo1 = ListGeometry(self.font, k, w1 * 72, columns)
+        geo1 = ListGeometry(self.font, k, w1 * 72, columns, rows)
         bx, by, bw, bh = page.body
-        n2 = max(1, int((bw + gap) // (max(w1, MIN_BLOCK_MM * mm * k) + gap)))
-        w2 = (bw - (n2 - 1) * gap) / n2
-        geo2 = ListGeometry(self.font, k, w2 * 72, columns)
         first_blocks = [first_h * 72] * n1 if first_h > 40 * mm * k else []
-        pages = paginate(geo1.measure(rows), geo1, first_blocks, [bh * 72] * n2)
-        used = sum(len(b) for b in pages[0])
-        later = (
-            paginate(geo2.measure(rows[used:]), geo2, [], [bh * 72] * n2)[1:]
-            if used < len(rows)
-            else []
-        )
+        first = paginate(geo1.measure(rows), geo1, first_blocks, [bh * 72])[0]
+        used = sum(len(b) for b in first)
+        geo2, w2, later = continuation_pages(rows[used:], self.font, k, columns, bw, bh, gap)
+        pages = [first]
         drawn: list[list[DrawnBlock]] = [
             [
                 draw_block(page.figure, (sx + i * (w1 + gap), sy, w1, first_h), block, geo1)

@@ -27,7 +27,15 @@ from dzgeo.briefing.listing import ListColumn, ListRow
 from dzgeo.briefing.page import INK, MUTED
 from dzgeo.briefing.textfit import CharWidths, wrap_text
 
-__all__ = ["CITY_BOX_TITLE", "DrawnBlock", "ListGeometry", "MeasuredRow", "draw_block", "paginate"]
+__all__ = [
+    "CITY_BOX_TITLE",
+    "DrawnBlock",
+    "ListGeometry",
+    "MeasuredRow",
+    "continuation_pages",
+    "draw_block",
+    "paginate",
+]
 
 CITY_BOX_TITLE = "全市层面项目（规划未列具体地点，图上不标注）"
 #: Body size of the list in points on A4.
@@ -46,12 +54,18 @@ class MeasuredRow:
 
 @dataclass
 class ListGeometry:
-    """Type sizes and column widths of one list layout (the same on every page)."""
+    """Type sizes and column widths of one list layout (the same on every page).
+
+    With ``fit_rows`` the columns other than the widest (名称) shrink to what their
+    header and cells need, never beyond their share; the name gets the room they free
+    (an industry sheet's 产业 cells are all one short word), so fewer names wrap.
+    """
 
     font: CjkFont
     k: float
     width_pt: float
     columns: Sequence[ListColumn]
+    fit_rows: Sequence[ListRow] = ()
     size: float = field(init=False)
     line_h: float = field(init=False)
     pad: float = field(init=False)
@@ -62,16 +76,29 @@ class ListGeometry:
         self.size = LIST_SIZE * self.k
         # A line's box as matplotlib draws it (ascent + descent of the font), plus air.
         self.line_h = max(self.size * 1.3, _line_box(self.font, self.size) + 0.6 * self.k)
-        self.pad = 1.3 * self.k
+        self.pad = 0.9 * self.k  # a tight table: the line box already has air
+        self._regular = CharWidths(self.font.properties(self.size))
+        self._bold = CharWidths(self.font.properties(self.size, bold=True))
         x = 0.0
         self.col_x, self.col_w = [], []
-        for column in self.columns:
-            w = column.share * self.width_pt
+        for w in self._widths():
             self.col_x.append(x)
             self.col_w.append(w - GUTTER * self.k)
             x += w
-        self._regular = CharWidths(self.font.properties(self.size))
-        self._bold = CharWidths(self.font.properties(self.size, bold=True))
+
+    def _widths(self) -> list[float]:
+        """Each column's width in points, gutter included."""
+        widths = [column.share * self.width_pt for column in self.columns]
+        if not self.fit_rows or not widths:
+            return widths
+        flexible = max(range(len(widths)), key=lambda i: self.columns[i].share)
+        for i, column in enumerate(self.columns):
+            if i != flexible:
+                cells = [self._regular.width(row.cells[i]) for row in self.fit_rows]
+                natural = max(self._bold.width(column.header), *cells) + GUTTER * self.k + 0.5
+                widths[i] = min(widths[i], natural)
+        widths[flexible] = self.width_pt - sum(w for i, w in enumerate(widths) if i != flexible)
+        return widths
 
     @property
     def header_h(self) -> float:
@@ -150,6 +177,36 @@ def paginate(
         pages.append(page)
         heights, list_page = list(following), True
     return pages
+
+
+#: Narrowest column block of a list-only page, in millimetres on A4.
+MIN_CONTINUED_MM = 80.0
+
+
+def continuation_pages(
+    rows: Sequence[ListRow],
+    font: CjkFont,
+    k: float,
+    columns: Sequence[ListColumn],
+    width_in: float,
+    height_in: float,
+    gap_in: float,
+) -> tuple[ListGeometry, float, list[list[list[MeasuredRow]]]]:
+    """The list-only pages for ``rows``: their geometry, block width (inches) and blocks.
+
+    Of the column counts whose blocks stay at least :data:`MIN_CONTINUED_MM` wide, the
+    one needing the fewest pages wins; on a tie the fewer, wider columns (less wrapping).
+    """
+    widest = max(1, int((width_in + gap_in) // (MIN_CONTINUED_MM / 25.4 * k + gap_in)))
+    best: tuple[ListGeometry, float, list[list[list[MeasuredRow]]]] | None = None
+    for n in range(1, widest + 1):
+        w = (width_in - (n - 1) * gap_in) / n
+        geo = ListGeometry(font, k, w * 72, columns, rows)
+        pages = paginate(geo.measure(rows), geo, [], [height_in * 72] * n)[1:] if rows else []
+        if best is None or len(pages) < len(best[2]):
+            best = (geo, w, pages)
+    assert best is not None
+    return best
 
 
 @dataclass

@@ -199,7 +199,11 @@ class ProjectsMap(MapBuilder):
     def draw(self, page: Page) -> None:
         counties = self.geo.counties
         counts = _county_counts(self.projects, list(counties["adcode"].astype(str)))
-        breaks = style.count_breaks(counts)
+        # Classes from the counties the sheet is about: the muted neighbours of a place
+        # sheet (their counts are the place's multi-place projects) would otherwise push
+        # the place itself into the darkest class.
+        focus = [n for n, quiet in zip(counts, self.muted(), strict=True) if not quiet]
+        breaks = style.count_breaks(focus)
         by_fill: dict[str, LegendEntry] = {}
         for entry in symbology.count_entries(breaks, unit="项"):  # registered in class order
             self.catalog.add(entry)

@@ -232,3 +232,46 @@ def test_a_long_sheet_as_svg_stacks_its_pages(layers: Layers) -> None:
     assert float(root.attrib["height"].rstrip("pt")) == pytest.approx(
         pages * float(nested[0].attrib["height"]), abs=0.1
     )
+
+
+def test_list_only_pages_keep_rows_off_heading_footer_and_each_other(layers: Layers) -> None:
+    projects = synthetic_projects(layers, 300)
+    fig = build_figure(layers, kind="projects", projects=projects, dpi=72)
+    for page in range(1, len(fig.pages)):
+        renderer = agg_renderer(fig.pages[page])
+        rows = _row_boxes(fig, page)
+        assert len(rows) > 60, page  # a list-only page is full, in several columns
+        assert len(fig.blocks[page]) >= 2 or page == len(fig.pages) - 1
+        page_fig = fig.pages[page]
+        furniture = [  # heading, footer, page number: placed in figure fractions
+            t.get_window_extent(renderer)
+            for t in page_fig.texts
+            if t.get_text() and t.get_transform() is page_fig.transFigure
+        ]
+        assert len(furniture) >= 4
+        headers = [
+            t.get_window_extent(renderer) for block in fig.blocks[page] for t in block.headers
+        ]
+        assert _no_overlaps(rows + headers) == [], page
+        page_box = fig.pages[page].bbox
+        for box in rows:
+            assert page_box.contains(box.x0, box.y0) and page_box.contains(box.x1, box.y1)
+            assert not any(box.overlaps(other) for other in furniture)
+
+
+def test_an_industry_sheets_short_columns_give_the_names_room(layers: Layers) -> None:
+    fig = build_figure(
+        layers, kind="projects", flt=ProjectFilter(industries=("高端装备",)), dpi=100
+    )
+    renderer = agg_renderer(fig.figure)
+    block = fig.blocks[0][0]
+    names = [texts[1].get_window_extent(renderer) for _, texts in block.rows if len(texts) > 1]
+    industry = [
+        t.get_window_extent(renderer) for _, texts in block.rows for t in texts
+        if t.get_text() == "高端装备"
+    ]  # fmt: skip
+    assert names and industry
+    # The 产业 column is as wide as its one word needs: the names start far left of it
+    # and no name runs into it.
+    assert max(n.x1 for n in names) < min(i.x0 for i in industry)
+    assert min(i.x0 for i in industry) - min(n.x0 for n in names) > 0.5 * block.box[2] * 100
