@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from dzgeo import style, symbology
 from dzgeo.briefing.figure import MapBuilder
-from dzgeo.briefing.furniture import metres_per_point
 from dzgeo.briefing.geometry import draw_line, draw_polygon
 from dzgeo.briefing.labels import Label, TextLine
 from dzgeo.briefing.legendkeys import tag
 from dzgeo.briefing.page import INK, Page
-from dzgeo.briefing.symbols import fill_layers, line_layers, marker_kwargs
+from dzgeo.briefing.symbols import fill_layers, line_layers
+from dzgeo.briefing.zones import draw_zone
 from dzgeo.frames import Row, records, rows
 from dzgeo.symbology import LegendEntry
 from dzgeo.vocabulary import split_multi
@@ -100,7 +98,6 @@ class LayoutMap(MapBuilder):
         """Every zone in its spec symbol (as the web map shows them); labels for 双区, the
         运河经济开发区 and, where there is room, the parks and platforms."""
         ax, k = page.ax, page.k
-        mpp = metres_per_point(ax)
         zones = self.geo.zones
         entries = {
             e.symbol: e for e in symbology.zone_entries(records(zones), self.layers.place_shorts())
@@ -111,16 +108,7 @@ class LayoutMap(MapBuilder):
             if not self.visible(ax, geom):
                 continue
             symbol = symbology.zone_symbol(row.kind, geom.geom_type)
-            key = self.catalog.add(entries[symbol])
-            if isinstance(symbol, symbology.MarkerSymbol):
-                centre = geom if geom.geom_type == "Point" else geom.representative_point()
-                tag(ax.plot(centre.x, centre.y, zorder=10, **marker_kwargs(symbol, k)), key)
-                radius = symbol.size * k / 2
-            else:
-                for kwargs in fill_layers(symbol, k):
-                    tag(draw_polygon(ax, geom, zorder=9, **kwargs), key)
-                centre = geom.representative_point()
-                radius = math.sqrt(geom.area / math.pi) / mpp
+            centre, radius = draw_zone(ax, geom, symbol, k, self.catalog.add(entries[symbol]))
             if not self.in_extent(ax, centre.x, centre.y):
                 continue
             label = self._zone_label(page, row, priorities)

@@ -40,6 +40,7 @@ from dzgeo.briefing.listing import (
 )
 from dzgeo.briefing.page import INK, Page
 from dzgeo.briefing.symbols import marker_kwargs
+from dzgeo.briefing.zones import draw_focus_zones
 from dzgeo.counting import (
     CITY_LEVEL,
     COUNT_RULE_SHORT,
@@ -214,7 +215,8 @@ class ProjectsMap(MapBuilder):
             color = style.count_color(n, breaks)
             fills.append((color, by_fill[color]))
         self.draw_counties(page, fills)
-        starred = self._markers(page)
+        starred, marked = self._markers(page)
+        draw_focus_zones(self, page, marked)
         k, muted = page.k, self.muted()
         for row, n, quiet in zip(rows(counties), counts, muted, strict=True):
             x, y = self.geo.label_points[row.name]
@@ -257,8 +259,9 @@ class ProjectsMap(MapBuilder):
             )
         self._register_legend(page)
 
-    def _markers(self, page: Page) -> set[str]:
-        """Add a marker label per point with projects; return the places whose marker has a star."""
+    def _markers(self, page: Page) -> tuple[set[str], set[str]]:
+        """Add a marker label per point with projects; return the places whose marker has
+        a star, and the places with a marker."""
         ax, k = page.ax, page.k
         starred: set[str] = set()
         groups = [
@@ -266,8 +269,9 @@ class ProjectsMap(MapBuilder):
             for g in marker_groups(self.numbered, self.layers, self.geo)
             if self.in_extent(ax, g.x, g.y)
         ]
+        marked = {g.place for g in groups if g.place}
         if not groups:
-            return starred
+            return starred, marked
         top = max(len(g.numbers) for g in groups)
         group_of = self.layers.vocab.industries
         for g in sorted(groups, key=lambda g: -len(g.numbers)):
@@ -301,7 +305,7 @@ class ProjectsMap(MapBuilder):
                     center_text=TextLine(str(total), page.fp(6.4, bold=True), INK),
                 )
             )
-        return starred
+        return starred, marked
 
     def _register_legend(self, page: Page) -> None:
         del page  # the entries are the spec's; the page scales them when drawn

@@ -275,3 +275,16 @@ def test_an_industry_sheets_short_columns_give_the_names_room(layers: Layers) ->
     # and no name runs into it.
     assert max(n.x1 for n in names) < min(i.x0 for i in industry)
     assert min(i.x0 for i in industry) - min(n.x0 for n in names) > 0.5 * block.box[2] * 100
+
+
+@pytest.mark.parametrize("zone", ["东部城区", "禹城国家高新技术产业开发区", "德州经济技术开发区"])
+def test_a_zone_sheet_draws_its_zone_and_its_legend_names_it(layers: Layers, zone: str) -> None:
+    flt = ProjectFilter(places=(zone,))
+    fig = build_figure(layers, kind="projects", flt=flt, dpi=72)
+    drawn = drawn_keys([fig.ax])
+    assert fig.legend_ax is not None and legend_keys(fig.legend_ax) == drawn
+    assert any(e.section == "双区与园区（示意）" for e in fig.legend_entries)
+    chosen = apply_filter(layers.projects, flt, layers.vocab)
+    texts = [t.get_text() for lab in fig.labels for t in lab.texts]
+    if chosen.empty:  # no marker stands there: the zone is named on the map
+        assert zone in texts
