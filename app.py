@@ -69,6 +69,13 @@ WIDGETS = {  # URL key -> widget key
     "basemap": "w_basemap",
 }
 
+#: Sidebar lists are picked from, not typed into: Streamlit's "Select all" option and
+#: the "No results" of a search that finds nothing are English and cannot be translated.
+PICK_ONLY: dict[str, Any] = {"select_all": False, "filter_mode": None}
+#: Typed boxes take their text after a pause (and on Enter or leaving the box), so they
+#: show no English "Press Enter to apply" hint.
+TYPED = "1s"
+
 log = logging.getLogger("dzgeo.app")
 #: The parameter that stands for a query string Streamlit dropped whole.
 DROPPED_QUERY = "_dz_dropped"
@@ -284,13 +291,14 @@ def sidebar(layers: Layers, path: str) -> None:
         horizontal=True,
         help="布局：轴带联动与多点突破；项目：各区县项目数",
     )
-    sb.multiselect("类别", GROUPS, key="w_groups", placeholder="全部（新兴、传统）")
+    sb.multiselect("类别", GROUPS, key="w_groups", placeholder="全部（新兴、传统）", **PICK_ONLY)
     sb.multiselect(
         "产业",
         list(vocab.industries),
         key="w_industries",
         placeholder="全部 12 个产业",
         format_func=lambda name: f"{name}（{vocab.industries[name]}）",
+        **PICK_ONLY,
     )
     options = allowed_subfields(
         vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
@@ -302,13 +310,20 @@ def sidebar(layers: Layers, path: str) -> None:
         key="w_subfields",
         placeholder="全部（随所选产业收窄）",
         format_func=lambda name: subfield_option_label(name, counts),
+        **PICK_ONLY,
     )
-    sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市")
-    sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100)
-    sb.multiselect("状态（台账）", STATUS_CHOICES, key="w_statuses", placeholder="全部状态")
+    sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市", **PICK_ONLY)
+    sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100, live=TYPED)
+    sb.multiselect(
+        "状态（台账）", STATUS_CHOICES, key="w_statuses", placeholder="全部状态", **PICK_ONLY
+    )
     cols = sb.columns(2)
-    cols[0].text_input("开工年份", key="w_start", placeholder="如 2019-2021", max_chars=20)
-    cols[1].text_input("总投资（亿元）", key="w_invest", placeholder="如 1-10", max_chars=30)
+    cols[0].text_input(
+        "开工年份", key="w_start", placeholder="如 2019-2021", max_chars=20, live=TYPED
+    )
+    cols[1].text_input(
+        "总投资（亿元）", key="w_invest", placeholder="如 1-10", max_chars=30, live=TYPED
+    )
     for notice in capped_notices(st.session_state.get("dz_range_notices", [])):
         sb.warning(markdown_literal(notice))
     sb.toggle("按年份查看", key="w_year_on", help="只显示该年已开工的项目；已竣工的加深色外圈")
@@ -316,13 +331,20 @@ def sidebar(layers: Layers, path: str) -> None:
         sb.slider("年份", FIRST_YEAR, last_year(), key="w_year")
     sb.button("清除筛选", on_click=clear_filter, use_container_width=True)
     sb.divider()
-    sb.selectbox("底图", BASEMAPS, key="w_basemap", format_func=lambda b: webmap.BASEMAP_LABELS[b])
+    sb.selectbox(
+        "底图",
+        BASEMAPS,
+        key="w_basemap",
+        format_func=lambda b: webmap.BASEMAP_LABELS[b],
+        filter_mode=None,
+    )
     if st.session_state.w_basemap == "tianditu":
         sb.text_input(
             "天地图密钥（tk）",
             key="w_tianditu",
             type="password",
             help="在天地图开放平台申请；只在本次会话中使用，不写入网址",
+            live=TYPED,
         )
 
 

@@ -155,3 +155,22 @@ def test_missing_layers_show_an_error(monkeypatch, tmp_path):
     at = run()
     assert not at.exception
     assert at.error and "dzgeo build" in at.error[0].value
+
+
+def test_the_sidebar_asks_streamlit_for_no_english_chrome():
+    """The settings behind a Chinese-only sidebar (the browser test looks at the page):
+    lists without "Select all" and without a search box (whose "No results" is English),
+    typed boxes that take their text after a pause (no "Press Enter to apply")."""
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
+
+    at = run({"basemap": "tianditu"})
+    no_search = SelectWidgetFilterMode.Value("FILTER_MODE_NONE")
+    lists = at.sidebar.multiselect
+    assert [w.label for w in lists] == ["类别", "产业", "细分领域", "地点", "状态（台账）"]
+    for w in lists:
+        assert (w.proto.select_all, w.proto.filter_mode) == (0, no_search), w.label
+        assert w.proto.placeholder, w.label  # never "Choose an option"
+    assert [w.proto.filter_mode for w in at.sidebar.selectbox] == [no_search]
+    boxes = at.sidebar.text_input
+    assert [w.label for w in boxes] == ["关键词", "开工年份", "总投资（亿元）", "天地图密钥（tk）"]
+    assert all(w.proto.live_debounce_ms > 0 for w in boxes)
