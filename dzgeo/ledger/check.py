@@ -363,7 +363,7 @@ def _check_new_project(c: _Checker, row: int, record: dict[str, str], value: dic
             row,
             "subfield",
             f"细分领域“{shorten(value['subfield'], 30)}”不属于{industry}",
-            f"填写 {'、'.join(c.vocab.subfields.get(industry, []))} 之一，或留空",
+            f"填写 {'、'.join(c.vocab.subfield_entries(industry))} 之一，或留空",
         )
     place = str(value["place"])
     if place:

@@ -261,3 +261,31 @@ def test_download_reimports(store_url, tmp_path, run_cli, language):
         assert row["status"] == "在建"
         if language == "english":
             assert (len(preview.updated), version.updated) == (0, 0), suffix
+
+
+def test_a_new_project_may_name_either_spelling_of_a_subfield(store_url, tmp_path):
+    from dzgeo.data.published import read_layers
+    from dzgeo.filters import ProjectFilter, apply_filter
+
+    path = tmp_path / "new.csv"
+    rows = [
+        ["编号", "项目名称", "产业", "细分领域", "地点", "状态"],
+        ["", "新建风电整机项目", "新能源", "风力发电及装备", "乐陵市", "谋划"],  # the 项目 label
+        ["", "新建叶片项目", "新能源", "风电叶片", "乐陵市", "谋划"],  # no such sub-field
+    ]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with open_store(store_url) as store:
+        preview = preview_import(path, store)
+        assert [p.where.split(" ")[1] for p in preview.problems] == ["3"]
+        problem = preview.problems[0]
+        assert "细分领域“风电叶片”不属于新能源" in problem.message
+        assert "风力发电及设备" in problem.fix and "风力发电及装备" not in problem.fix
+        rows.pop()
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        import_file(path, store)
+        projects = current_projects(store)
+    vocab = read_layers().vocab
+    found = apply_filter(projects, ProjectFilter(subfields=("风力发电及设备",)), vocab)
+    assert "新建风电整机项目" in set(found["name"])
