@@ -194,12 +194,12 @@ def continuation_pages(
 ) -> tuple[ListGeometry, float, list[list[list[MeasuredRow]]]]:
     """The list-only pages for ``rows``: their geometry, block width (inches) and blocks.
 
-    Of the column counts whose blocks stay at least :data:`MIN_CONTINUED_MM` wide, the
-    one needing the fewest pages wins; on a tie the fewer, wider columns (less wrapping).
+    Of the most columns whose blocks stay at least :data:`MIN_CONTINUED_MM` wide, and one
+    fewer, the count needing fewer pages wins; on a tie the fewer, wider columns.
     """
     widest = max(1, int((width_in + gap_in) // (MIN_CONTINUED_MM / 25.4 * k + gap_in)))
     best: tuple[ListGeometry, float, list[list[list[MeasuredRow]]]] | None = None
-    for n in range(1, widest + 1):
+    for n in range(max(1, widest - 1), widest + 1):  # the widest count or one fewer
         w = (width_in - (n - 1) * gap_in) / n
         geo = ListGeometry(font, k, w * 72, columns, rows)
         pages = paginate(geo.measure(rows), geo, [], [height_in * 72] * n)[1:] if rows else []
