@@ -51,6 +51,7 @@ from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
+from dzgeo.web.page import app_css
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
@@ -730,6 +731,7 @@ def page() -> None:
     state, key = current_state(layers)
     sync_url(state)
 
+    st.html(app_css())  # a compact head, the map as tall as the screen allows
     st.title(TITLE)
     st.caption(SUBTITLE)
     if state == st.session_state.dz_initial:

@@ -37,6 +37,8 @@ JS_ASSETS = (
     "dzgeo/dznav.js",
 )
 CSS_ASSETS = ("vendor/leaflet-1.9.4/leaflet.css", "dzgeo/dzmap.css")
+#: The app page's own styles around the map (a compact head, the map's frame height).
+APP_CSS = "dzgeo/dzapp.css"
 
 MIN_ZOOM, MAX_ZOOM = 7, 16
 #: Pixels kept free on the map's right when it first fits the city (control, legend).
@@ -208,6 +210,11 @@ def normalise_ids(text: str) -> str:
         return "_" + seen.setdefault(match.group(1), f"{len(seen):03d}")
 
     return re.sub(r"_([0-9a-f]{32})(?![0-9a-f])", repl, text)
+
+
+def app_css() -> str:
+    """The app page's ``<style>`` element (:data:`APP_CSS`)."""
+    return "<style>\n" + (ASSETS_DIR / APP_CSS).read_text(encoding="utf-8") + "</style>"
 
 
 def inline_assets() -> str:

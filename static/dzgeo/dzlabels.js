@@ -6,7 +6,12 @@
  * legend among them), and lies inside the map; a label with no free spot is hidden.
  * Priority order: county names, then their 多点突破 priorities (the second line of a
  * county label, dropped first), the city-level anchor, zone labels, route labels.
- * Runs again after every move, zoom, layer change (cluster redraws) and resize.
+ * Runs again after every move, zoom, layer change (cluster redraws), resize and change
+ * of the controls (a legend folded, a layer control rebuilt). The map's container says
+ * where placement stands: ``data-dz-labels-state`` is "pending" from the moment anything
+ * that moves a label or an obstacle starts (a zoom, a pan, a redraw) until the labels
+ * are placed again ("placed"); ``data-dz-labels`` counts the placements. While the map
+ * is still animating no placement is made (the end of the animation triggers one).
  */
 (function () {
   "use strict";
@@ -43,9 +48,14 @@
     }
     if (kind === 2) {
       out.push([12, -h - 2], [12, -h / 2], [12, 2], [-w - 12, -h / 2], [-w / 2, 10], [-w / 2, -h - 10]);
+      [22, 34].forEach(function (g) {
+        out.push([g, -h / 2], [-w - g, -h / 2], [-w / 2, g], [-w / 2, -h - g], [g * 0.7, g * 0.7],
+          [-w - g * 0.7, -h - g * 0.7], [g * 0.7, -h - g * 0.7], [-w - g * 0.7, g * 0.7]);
+      });
       return out;
     }
-    [14, 22, 30].forEach(function (g) {
+    // counties and the city-level anchor: close around the anchor first, then farther out
+    [14, 22, 30, 40, 52].forEach(function (g) {
       out.push(
         [-w / 2, g],
         [-w / 2, -h - g],
@@ -88,6 +98,8 @@
   /** Place every label of ``map`` now (see the file's comment). */
   dz.placeLabels = function (map) {
     var root = map.getContainer();
+    if (moving(map)) return; // the animation's end places them (zoomend / moveend)
+    if (settling(map)) return; // ... or the end of the markers' CSS transitions
     // labels and zone symbols added while the map was being fitted can hold positions of
     // an earlier pixel origin (seen in the app's frame): put every such marker back first
     map.eachLayer(function (layer) {
@@ -140,11 +152,43 @@
       if (it.box) placed.push(it.box);
       else hide(it.el);
     });
-    root.setAttribute("data-dz-labels", String(Date.now()));
+    map._dzPlacements = (map._dzPlacements || 0) + 1;
+    root.setAttribute("data-dz-labels", String(map._dzPlacements));
+    root.setAttribute("data-dz-labels-state", "placed");
   };
+
+  /** Whether ``map`` is zooming, panning or flying right now (between Leaflet's
+   * movestart/zoomstart and moveend). */
+  function moving(map) {
+    return !!(map._dzInMotion || map._animatingZoom || (map._panAnim && map._panAnim._inProgress));
+  }
+
+  /** Whether markers are still sliding (Leaflet's zoom transition on its icons outlasts
+   * the zoom's own end by a few frames); if so, place again once they have stopped. */
+  function settling(map) {
+    var pane = map.getPane("mapPane");
+    if (!pane || !pane.getAnimations) return false;
+    var running = pane.getAnimations({ subtree: true }).filter(function (a) {
+      return a.playState === "running" || a.playState === "pending";
+    });
+    if (!running.length) return false;
+    Promise.all(
+      running.map(function (a) {
+        return a.finished.catch(function () {}); // a cancelled transition ends it too
+      })
+    ).then(function () {
+      dz.scheduleLabels(map);
+    });
+    return true;
+  }
+
+  function pending(map) {
+    map.getContainer().setAttribute("data-dz-labels-state", "pending");
+  }
 
   /** Re-place the labels of ``map`` on the next frame (many triggers, one placement). */
   dz.scheduleLabels = function (map) {
+    pending(map);
     if (map._dzLabelFrame) return;
     map._dzLabelFrame = requestAnimationFrame(function () {
       map._dzLabelFrame = null;
@@ -157,7 +201,27 @@
       dz.scheduleLabels(map);
     };
     map.on("layeradd layerremove zoomend moveend resize overlayadd overlayremove", again);
+    map.on("zoomstart movestart", function () {
+      map._dzInMotion = true;
+      pending(map);
+    });
+    map.on("moveend", function () {
+      map._dzInMotion = false;
+    });
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(again);
+    // a control that comes, goes or changes size (the legend folded, the layer control
+    // rebuilt by a rerun, a notice) fires no map event
+    if (window.MutationObserver) {
+      var corners = map.getContainer().querySelector(".leaflet-control-container");
+      if (corners) {
+        new MutationObserver(again).observe(corners, {
+          childList: true,
+          subtree: true,
+          attributes: true,
+          attributeFilter: ["class", "style"],
+        });
+      }
+    }
     return map;
   };
 })();

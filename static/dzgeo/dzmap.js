@@ -33,6 +33,26 @@
     if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (dz.navigation) dz.navigation(map, opts);
     if (dz.watchLabels) dz.watchLabels(map);
+    // the frame's height follows the screen (the app's dzapp.css): a map the reader has
+    // not moved fits the city again when its size changes
+    var refit = function () {
+      // during a zoom animation Leaflet would ignore the fit: after it, and after what
+      // else waits for its end (dznav.js opening the URL's position)
+      if (map._animatingZoom) {
+        map.once("zoomend", function () {
+          setTimeout(refit, 0);
+        });
+      } else if (!map._dzMoved && !map._dzFitting && dz.fitCity) dz.fitCity(map);
+    };
+    map.on("resize", refit);
+    if (window.ResizeObserver) {
+      // Leaflet watches the window only; the frame's map can change size without it
+      new ResizeObserver(function () {
+        var el = map.getContainer();
+        var size = map.getSize();
+        if (el.clientWidth !== size.x || el.clientHeight !== size.y) map.invalidateSize();
+      }).observe(map.getContainer());
+    }
     return map;
   };
 
@@ -131,6 +151,7 @@
     opts = opts || {};
     var Legend = L.Layer.extend({
       onAdd: function (map) {
+        var self = this;
         var control = L.control({ position: opts.position || "bottomright" });
         control.onAdd = function () {
           var div = L.DomUtil.create("div", "dz-legend leaflet-bar");
@@ -143,8 +164,21 @@
           if (dz.legendOpen === false || (dz.legendOpen == null && (size.x < 1150 || size.y < 640))) {
             div.classList.add("dz-collapsed");
           }
+          // never taller than the room under the top-right controls (the layer control)
+          var fitHeight = function () {
+            var top = 10;
+            var root = map.getContainer().getBoundingClientRect();
+            Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-top.leaflet-right .leaflet-control"), function (el) {
+              top = Math.max(top, el.getBoundingClientRect().bottom - root.top + 10);
+            });
+            div.style.maxHeight = Math.max(120, root.height - top - 30) + "px";
+          };
+          fitHeight();
+          map.on("resize", fitHeight);
+          self._fitHeight = fitHeight;
           if (toggle) {
             L.DomEvent.on(toggle, "click", function () {
+              fitHeight();
               div.classList.toggle("dz-collapsed");
               dz.legendOpen = !div.classList.contains("dz-collapsed");
               toggle.setAttribute("aria-expanded", String(dz.legendOpen));
@@ -159,6 +193,7 @@
         if (opts.token) map.getContainer().setAttribute("data-dz-view", opts.token);
       },
       onRemove: function (map) {
+        if (this._fitHeight) map.off("resize", this._fitHeight);
         if (this._control) map.removeControl(this._control);
       },
     });
