@@ -45,6 +45,7 @@
       } else if (!map._dzMoved && !map._dzFitting && dz.fitCity) dz.fitCity(map);
     };
     map.on("resize", refit);
+    popupsClearOfControls(map);
     if (window.ResizeObserver) {
       // Leaflet watches the window only; the frame's map can change size without it
       new ResizeObserver(function () {
@@ -55,6 +56,53 @@
     }
     return map;
   };
+
+  function overlap(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
+
+  /** A popup is never under the legend or another control: an unfolded legend that it
+   * would touch folds while the popup is open (and unfolds when it closes); a control
+   * it still touches makes the map pan the popup clear of it. */
+  function popupsClearOfControls(map) {
+    var check = function (popup) {
+      var el = popup.getElement && popup.getElement();
+      if (!el || !map.hasLayer(popup)) return;
+      var box = el.getBoundingClientRect();
+      var legend = map.getContainer().querySelector(".dz-legend");
+      if (legend && !legend.classList.contains("dz-collapsed") && overlap(box, legend.getBoundingClientRect())) {
+        legend.classList.add("dz-collapsed");
+        map._dzFoldedFor = popup;
+      }
+      var root = map.getContainer().getBoundingClientRect();
+      var dx = 0;
+      var dy = 0;
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+        var r = c.getBoundingClientRect();
+        if (!r.width || !overlap(box, r) || c.classList.contains("leaflet-control-attribution")) return;
+        var right = r.left - root.left > root.width / 2; // a control in a right corner
+        var bottom = r.top - root.top > root.height / 2;
+        var sx = right ? box.right - r.left + 8 : box.left - r.right - 8; // pan the map by ...
+        var sy = bottom ? box.bottom - r.top + 8 : box.top - r.bottom - 8;
+        if (Math.abs(sx) < Math.abs(sy)) dx = Math.abs(sx) > Math.abs(dx) ? sx : dx;
+        else dy = Math.abs(sy) > Math.abs(dy) ? sy : dy;
+      });
+      if (dx || dy) map.panBy([dx, dy], { animate: false });
+    };
+    map.on("popupopen", function (e) {
+      check(e.popup);
+      // after Leaflet's own autopan
+      map.once("moveend", function () {
+        check(e.popup);
+      });
+    });
+    map.on("popupclose", function (e) {
+      if (map._dzFoldedFor !== e.popup) return;
+      map._dzFoldedFor = null;
+      var legend = map.getContainer().querySelector(".dz-legend");
+      if (legend && dz.legendOpen !== false) legend.classList.remove("dz-collapsed");
+    });
+  }
 
   /** Unpack a payload: plain JSON data, or {packed: base64 zlib of JSON}. */
   dz.unpack = function (payload) {

@@ -187,6 +187,68 @@ def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, vi
     assert collisions(placed_boxes(frame, before)) == []
 
 
+#: A point on a county (no marker or label over it) just left of the unfolded legend.
+NEAR_LEGEND_JS = """() => {
+  const legend = document.querySelector('.dz-legend').getBoundingClientRect();
+  for (let y = legend.top + 40; y < legend.bottom; y += 8) {
+    for (let x = legend.left - 12; x > legend.left - 160; x -= 8) {
+      const el = document.elementFromPoint(x, y);
+      if (el && el.matches('path.leaflet-interactive') && el.closest('.leaflet-dzFill-pane')) {
+        return {x, y};
+      }
+    }
+  }
+  return null;
+}"""
+
+#: The open popup's box and every control's box it overlaps.
+POPUP_JS = """() => {
+  const pop = document.querySelector('.leaflet-popup');
+  if (!pop) return null;
+  const p = pop.getBoundingClientRect();
+  const root = document.querySelector('.dz-map').getBoundingClientRect();
+  const hit = Array.from(document.querySelectorAll('.leaflet-control')).filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width && p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top;
+  }).map((el) => el.className);
+  return {hit, inside: p.left >= root.left && p.right <= root.right && p.top >= root.top
+          && p.bottom <= root.bottom, text: pop.innerText};
+}"""
+
+
+@pytest.mark.parametrize("view", ["布局", "项目"])
+def test_a_popup_opened_by_the_legend_is_not_under_it(app_server, sized_default, view):
+    url, _ = app_server
+    page = sized_default
+    page.goto(f"{url}/?view={quote(view)}")
+    wait_for_map(page)
+    frame = map_frame(page)
+    placed_boxes(frame)
+    legend = frame.locator(".dz-legend")
+    if "dz-collapsed" in (legend.get_attribute("class") or ""):
+        before = placements(frame)
+        frame.locator(".dz-legend-toggle").click()
+        placed_boxes(frame, before)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    spot = frame.evaluate(NEAR_LEGEND_JS)
+    assert spot is not None, "no county beside the legend to click"
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    placed_boxes(frame)  # the legend folded, the map panned: all still
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"e2e-popup-{view}-1366.png"))
+    popup = frame.evaluate(POPUP_JS)
+    assert popup is not None and popup["hit"] == [] and popup["inside"], popup
+    assert "县" in popup["text"] or "区" in popup["text"] or "市" in popup["text"]
+    # closing the popup brings the legend back as the reader had it
+    frame.locator(".leaflet-popup-close-button").click()
+    frame.wait_for_function(
+        "!document.querySelector('.dz-legend').classList.contains('dz-collapsed')"
+    )
+
+
 def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_default):
     url, _ = app_server
     page = sized_default
