@@ -8,6 +8,10 @@
    shown; app: navigation to the map having drawn its projects. The ratio of the medians
    is the figure (the issue's target: ≤ 1.5 real data, ≤ 2 with 50,000 projects), with
    the bytes the websocket delivered per open.
+   ``--floor`` adds two pages holding only the app's map and one sidebar filter
+   (benchmarks/pages/): through streamlit-folium's iframe (map-folium: the floor of the
+   app as it is mounted, whatever the rest of the page) and through st.components.v2
+   without an iframe (map-v2: what switching the mount could win).
 2. Filter change (real data): websocket bytes received per change (every frame counted,
    from the click until the run has finished and the socket is quiet), the time from the
    click to the map showing the new view, script runs per change; pan and zoom: script
@@ -20,6 +24,7 @@ comparable within one run. Offline: every host but 127.0.0.1 fails to resolve.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,7 +50,7 @@ from playwright.sync_api import Error as PlaywrightError
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TOKEN_JS = """() => { const m = document.querySelector('.leaflet-container');
   return m && window.dzReady ? m.getAttribute('data-dz-view') : null; }"""
-INDUSTRIES = ("新能源", "高端装备", "文化旅游", "现代物流", "新材料", "生物医药", "纺织服装")
+INDUSTRIES = ("新能源", "高端装备", "文化旅游", "现代物流", "新材料", "生物技术", "纺织服装")
 
 
 class Wire:
@@ -77,12 +82,13 @@ def map_frame(page):
     return page.query_selector(MAP_IFRAME).content_frame()
 
 
-def wait_token(page, old: str | None, timeout: float = 120) -> str:
-    """The map's view token once it differs from ``old`` (polled: the frame may be new)."""
+def wait_token(page, old: str | None, timeout: float = 120, *, framed: bool = True) -> str:
+    """The map's view token once it differs from ``old`` (polled: the frame may be new;
+    ``framed=False``: the map sits in the page itself, components v2)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         try:
-            token = map_frame(page).evaluate(TOKEN_JS)
+            token = (map_frame(page) if framed else page).evaluate(TOKEN_JS)
         except PlaywrightError:  # the iframe was replaced or is still loading
             token = None
         if token and token != old:
@@ -101,13 +107,13 @@ class Opened(NamedTuple):
     wire: Wire  # the page's websocket counter
 
 
-def open_app(context: BrowserContext, url: str) -> Opened:
+def open_app(context: BrowserContext, url: str, *, framed: bool = True) -> Opened:
     """Open the app at ``url`` and wait for its map."""
     page = context.new_page()
     wire = Wire(page)
     start = time.perf_counter()
     page.goto(url)
-    token = wait_token(page, None)
+    token = wait_token(page, None, framed=framed)
     took = time.perf_counter() - start
     wire.quiet(page)
     return Opened(took, wire.received, page, token, wire)
@@ -146,13 +152,14 @@ def bench_open(browser, urls: dict[str, str], trials: int) -> dict[str, list[flo
         if name == "bare":
             open_bare(contexts[name], urls[name])
         else:
-            open_app(contexts[name], urls[name]).page.close()
+            open_app(contexts[name], urls[name], framed=name != "map-v2").page.close()
     for trial in range(trials):
         for name in names if trial % 2 == 0 else names[::-1]:
             if name == "bare":
                 took, received = open_bare(contexts[name], urls[name])
             else:
-                took, received, page, _, _ = open_app(contexts[name], urls[name])
+                opened = open_app(contexts[name], urls[name], framed=name != "map-v2")
+                took, received, page = opened.took, opened.received, opened.page
                 page.close()
             times[name].append(took)
             wire[name].append(received)
@@ -225,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--trials", type=int, default=7)
     parser.add_argument("--sizes", nargs="+", default=["real", "50000"])
+    parser.add_argument("--floor", action="store_true", help="add the map-only page")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -234,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         bare = tmp / "bare.py"
         bare.write_text(BARE_APP, encoding="utf-8")
+        pages = tmp / "pages"  # the floor pages, next to the app's static/ as app.py is
+        shutil.copytree(Path(__file__).resolve().parent / "pages", pages)
+        (pages / "static").symlink_to(REPO / "static")
         dirs = {
             size: None if size == "real" else synthetic_layers_dir(int(size), tmp)
             for size in args.sizes
@@ -249,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
                 urls = {"bare": bare_url} | {
                     f"app-{size}": url for size, (_, url) in servers.items()
                 }
+                for name in ("map-folium", "map-v2") if args.floor else ():
+                    ctx = served(pages / f"{name.replace('-', '_')}.py")
+                    servers[name] = (ctx, ctx.__enter__()[0])
+                    urls[name] = servers[name][1]
                 bench_open(browser, urls, args.trials)
                 if "real" in servers:
                     bench_interactions(browser, servers["real"][1], logs["real"], args.trials)
