@@ -179,7 +179,10 @@ def test_a_copied_url_reproduces_the_view(app_server, offline, layers):
     assert drawn["n"] == expected
     frame = map_frame(page)
     assert "区县重点项目数" in (frame.text_content(".dz-legend") or "")  # folded: hidden
-    assert "项目" in page.locator('[data-testid="stSidebar"]').inner_text()
+    # the sidebar's widgets come with the run the map's ready signal asks for
+    view = page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="项目")
+    view.wait_for(state="attached", timeout=30_000)
+    assert view.is_checked()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-projects-view.png"), full_page=True)
     assert offline.blocked == []
