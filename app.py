@@ -189,11 +189,14 @@ def cached_summary(_layers: Layers, path: str, flt: ProjectFilter, version: int)
     counts = tables.industry_counts(projects, _layers.vocab)
     progress = tables.progress_totals(projects, _layers.vocab, year=flt.year)[""]
     year = f"（{flt.year} 年）" if flt.year is not None else ""
+    if not tables.ledger_filled(_layers.projects):
+        progress_text, year = tables.NO_PROGRESS_LINE, ""
+    else:
+        progress_text = tables.progress_line(progress)
     return (
         f"**{markdown_literal(flt.describe())}** — 符合条件的重点项目 "
         f"**{len(projects)}** 个（全部 {len(_layers.projects)} 个，台账第 {version} 版）"
-        f"：{tables.progress_line(progress)}{year}  \n"
-        + count_line(counts, _layers.vocab.industries)
+        f"：{progress_text}{year}  \n" + count_line(counts, _layers.vocab.industries)
     )
 
 

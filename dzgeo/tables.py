@@ -140,6 +140,17 @@ def progress_totals(
     return out
 
 
+#: What the progress line says while the ledger gives no status and no investment at all
+#: (version 0, the plan's text): zeros would read as "nothing started".
+NO_PROGRESS_LINE = "台账尚未填写状态与投资"
+
+
+def ledger_filled(projects: pd.DataFrame) -> bool:
+    """True when any project has a ledger status or a 总投资 (so 在建 0 个 means zero)."""
+    status = text_col(projects, "status")
+    return bool((status != "").any() or ledger_number(projects, "investment_total").notna().any())
+
+
 def progress_line(totals: dict[str, float]) -> str:
     """在建 / 竣工 / 总投资 as one line of plain text: 在建 12 个 · 竣工 3 个 · 总投资 45.6 亿元."""
     return (

@@ -36,6 +36,8 @@ def test_default_page(layers):
     assert widget(at, "multiselect", "w_industries").value == []
     assert widget(at, "selectbox", "w_basemap").value == "none"
     assert f"**{len(layers.projects)}** 个" in summary(at)
+    # version 0 (the plan) has no status or investment: said so, not "在建 0 个"
+    assert "台账尚未填写状态与投资" in summary(at) and "在建 0 个" not in summary(at)
     assert not at.warning
     assert at.query_params == {}
     assert len(at.dataframe) >= 3  # projects, 表1, industries

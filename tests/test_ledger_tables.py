@@ -50,6 +50,8 @@ def test_progress_totals_add_up(layers, ledger):
     # the published layer knows no status: zeros, not an error
     plan = tables.progress_totals(layers.projects, layers.vocab)[""]
     assert plan == {"在建": 0, "竣工": 0, "总投资": 0}
+    # ... and the app does not read those zeros as "nothing started"
+    assert not tables.ledger_filled(layers.projects) and tables.ledger_filled(ledger)
     assert tables.progress_line(totals[""]) == "在建 10 个 · 竣工 20 个 · 总投资 1,770.00 亿元"
 
 

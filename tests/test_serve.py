@@ -240,7 +240,7 @@ def test_replicas_share_one_postgresql_ledger(proxy, store, tmp_path):
         sessions = [Session(proxy, cookies=c) for c in cookies.values()]
         for s in sessions:
             await s.open()
-            assert "台账第 0 版" in summary(s) and "在建 0 个" in summary(s)
+            assert "台账第 0 版" in summary(s) and "台账尚未填写状态与投资" in summary(s)
         tokens = [s.view_token for s in sessions]
         assert all(tokens)
         await asyncio.to_thread(dzgeo_cli, "import", str(template), store=store)
