@@ -46,6 +46,7 @@
     };
     map.on("resize", refit);
     popupsClearOfControls(map);
+    chineseControlTitles(map);
     if (window.ResizeObserver) {
       // Leaflet watches the window only; the frame's map can change size without it
       new ResizeObserver(function () {
@@ -56,6 +57,31 @@
     }
     return map;
   };
+
+  /** Leaflet's controls speak English in their tooltips (and to screen readers): Chinese
+   * titles, again whenever a control is rebuilt (the layer control comes with each run). */
+  var CONTROL_TITLES = {
+    ".leaflet-control-zoom-in": "放大",
+    ".leaflet-control-zoom-out": "缩小",
+    ".leaflet-control-layers-toggle": "图层",
+  };
+  function chineseControlTitles(map) {
+    var corners = map.getContainer().querySelector(".leaflet-control-container");
+    if (!corners) return;
+    var apply = function () {
+      Object.keys(CONTROL_TITLES).forEach(function (selector) {
+        corners.querySelectorAll(selector).forEach(function (el) {
+          var title = CONTROL_TITLES[selector];
+          if (el.getAttribute("title") !== title) el.setAttribute("title", title);
+          if (el.getAttribute("aria-label") !== title) el.setAttribute("aria-label", title);
+        });
+      });
+    };
+    apply();
+    if (window.MutationObserver) {
+      new MutationObserver(apply).observe(corners, { childList: true, subtree: true });
+    }
+  }
 
   function overlap(a, b) {
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;

@@ -123,3 +123,28 @@ def test_picking_a_subfield_with_no_projects_says_so(app_server, page, layers):
     assert second["payload"] == 0
     assert parse_qs(urlparse(page.url).query)["subfield"] == ["软件产业"]
     assert f"软件产业{NO_PROJECTS_MARK}" in box.inner_text()
+
+
+#: Every tooltip and accessible name of the map's controls.
+CONTROL_TITLES_JS = """() => Array.from(document.querySelectorAll(
+    '.leaflet-control-container [title], .leaflet-control-container [aria-label]'))
+  .map((el) => [el.getAttribute('title') || '', el.getAttribute('aria-label') || ''].join(' '))"""
+
+
+def test_the_map_controls_say_their_names_in_chinese(app_server, page):
+    """Leaflet titles its buttons Zoom in / Zoom out / Layers; the layer control is rebuilt
+    with every run, so the check is made again after a filter change."""
+    url, _ = app_server
+    page.goto(url)
+    first = wait_for_map(page)
+    settled(page)
+    control_titles_are_chinese(page)
+    e2e.choose(page, "产业", "新能源")
+    wait_for_map(page, not_token=first["token"])
+    control_titles_are_chinese(page)
+
+
+def control_titles_are_chinese(page: Page) -> None:
+    titles = e2e.map_frame(page).evaluate(CONTROL_TITLES_JS)
+    assert {"放大", "缩小", "图层"} <= {t.split()[0] for t in titles if t.strip()}, titles
+    assert [t for t in titles if any("a" <= c.lower() <= "z" for c in t)] == [], titles
