@@ -276,13 +276,8 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_d
     frame.wait_for_function(f"window.map.getZoom() > {zoom}")
 
 
-def test_the_url_carries_the_map_position_and_keeps_it_across_filters(app_server, sized_default):
-    url, log = app_server
-    page = sized_default
-    page.goto(url)
-    wait_for_map(page)
-    frame = map_frame(page)
-    runs_before = len(log.read_text(encoding="utf-8").split())
+def drag_and_zoom_to_10(page: Page, frame) -> None:
+    """Drag the map from its centre by the mouse, zoom to 10, wait for the URL to say so."""
     box = page.locator(MAP_IFRAME).bounding_box()
     assert box is not None
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -292,6 +287,16 @@ def test_the_url_carries_the_map_position_and_keeps_it_across_filters(app_server
     page.mouse.up()
     frame.evaluate("window.map.setZoom(10)")
     page.wait_for_function("location.search.includes('map=10/')", timeout=10_000)
+
+
+def test_the_url_carries_the_map_position_and_keeps_it_across_filters(app_server, sized_default):
+    url, log = app_server
+    page = sized_default
+    page.goto(url)
+    wait_for_map(page)
+    frame = map_frame(page)
+    runs_before = len(log.read_text(encoding="utf-8").split())
+    drag_and_zoom_to_10(page, frame)
     page.wait_for_timeout(800)
     assert len(log.read_text(encoding="utf-8").split()) == runs_before, "moving the map reran"
     choose(page, "类别", "传统")
@@ -307,15 +312,7 @@ def test_a_copied_url_restores_the_map_position(app_server, sized_default):
     page.goto(url)
     wait_for_map(page)
     frame = map_frame(page)
-    box = page.locator(MAP_IFRAME).bounding_box()
-    assert box is not None
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx - 150, cy - 80, steps=6)
-    page.mouse.up()
-    frame.evaluate("window.map.setZoom(10)")
-    page.wait_for_function("location.search.includes('map=10/')", timeout=10_000)
+    drag_and_zoom_to_10(page, frame)
     where = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     copied = page.url
     fresh = page.context.new_page()
