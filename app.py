@@ -40,18 +40,18 @@ from dzgeo.filters import (
     apply_filter,
     parse_view_state,
     subfield_counts,
-    subfield_option_label,
 )
 from dzgeo.ledger import view as ledger_view
-from dzgeo.ledger.conditions import FIRST_YEAR, STATUS_CHOICES, last_year
+from dzgeo.ledger.conditions import FIRST_YEAR, last_year
 from dzgeo.ledger.store import LedgerStore, open_store
 from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
 from dzgeo.settings import ledger_store
 from dzgeo.vocabulary import GROUPS
-from dzgeo.web import live
+from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
 from dzgeo.web.page import app_css
+from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
@@ -134,12 +134,26 @@ def cached_live_projects(_layers: Layers, path: str, basemap: str) -> str:
 def cached_live_view(_layers: Layers, path: str, state: ViewState) -> webmap.ViewLayers:
     """The view layers for one state, the project layer carrying every project + a mask."""
     year = state.filter.year
+    rest = cached_projects(_layers, path, picks.rest_filter(state.filter))
     return live.live_view(
         cached_view(_layers, path, state),
         cached_live_projects(_layers, path, state.basemap),
         live.project_mask(_layers.projects, cached_projects(_layers, path, state.filter)),
         stages=None if year is None else live.project_stages(_layers.projects, year),
         year=year,
+        rest=live.project_mask(_layers.projects, rest),
+        picks_key=picks.picks_key(path, len(_layers.projects)),
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_option_masks(_layers: Layers, path: str) -> str:
+    """Every pick-list option's projects (sent to a page once, after its map drew)."""
+    return picks.option_masks(
+        _layers.projects,
+        _layers.vocab,
+        cached_subfield_counts(_layers, path),
+        picks.picks_key(path, len(_layers.projects)),
     )
 
 
@@ -296,32 +310,16 @@ def sidebar(layers: Layers, path: str) -> None:
         horizontal=True,
         help="布局：轴带联动与多点突破；项目：各区县项目数",
     )
-    sb.multiselect("类别", GROUPS, key="w_groups", placeholder="全部（新兴、传统）", **PICK_ONLY)
-    sb.multiselect(
-        "产业",
-        list(vocab.industries),
-        key="w_industries",
-        placeholder="全部 12 个产业",
-        format_func=lambda name: f"{name}（{vocab.industries[name]}）",
-        **PICK_ONLY,
+    lists = pick_lists(
+        vocab,
+        cached_subfield_counts(layers, path),
+        groups=st.session_state.w_groups,
+        industries=st.session_state.w_industries,
     )
-    options = allowed_subfields(
-        vocab, groups=st.session_state.w_groups, industries=st.session_state.w_industries
-    )
-    counts = cached_subfield_counts(layers, path)
-    sb.multiselect(
-        "细分领域",
-        options,
-        key="w_subfields",
-        placeholder="全部（随所选产业收窄）",
-        format_func=lambda name: subfield_option_label(name, counts),
-        **PICK_ONLY,
-    )
-    sb.multiselect("地点", vocab.filter_places(), key="w_places", placeholder="全市", **PICK_ONLY)
+    for name in ("groups", "industries", "subfields", "places"):
+        pick_list(sb, lists[name])
     sb.text_input("关键词", key="w_text", placeholder="项目或企业名称", max_chars=100, live=TYPED)
-    sb.multiselect(
-        "状态（台账）", STATUS_CHOICES, key="w_statuses", placeholder="全部状态", **PICK_ONLY
-    )
+    pick_list(sb, lists["statuses"])
     cols = sb.columns(2)
     cols[0].text_input(
         "开工年份", key="w_start", placeholder="如 2019-2021", max_chars=20, live=TYPED
@@ -334,7 +332,7 @@ def sidebar(layers: Layers, path: str) -> None:
     sb.toggle("按年份查看", key="w_year_on", help="只显示该年已开工的项目；已竣工的加深色外圈")
     if st.session_state.get("w_year_on"):
         sb.slider("年份", FIRST_YEAR, last_year(), key="w_year")
-    sb.button("清除筛选", on_click=clear_filter, use_container_width=True)
+    sb.button(CLEAR_LABEL, on_click=clear_filter, use_container_width=True)
     sb.divider()
     sb.selectbox(
         "底图",
@@ -351,6 +349,23 @@ def sidebar(layers: Layers, path: str) -> None:
             help="在天地图开放平台申请；只在本次会话中使用，不写入网址",
             live=TYPED,
         )
+
+
+#: The widget key of each pick list (by filter field).
+PICK_KEYS = {field: f"w_{field}" for field in PICK_FIELDS}
+
+
+def pick_list(sb: Any, pick: PickList) -> None:
+    """One pick list of the sidebar (labels and shown text from :mod:`dzgeo.web.picks`,
+    which the browser reads too)."""
+    sb.multiselect(
+        pick.label,
+        pick.options,
+        key=PICK_KEYS[pick.field],
+        placeholder=pick.placeholder,
+        format_func=pick.format,
+        **PICK_ONLY,
+    )
 
 
 def url_query() -> dict[str, list[str]]:
@@ -527,7 +542,13 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     focus = session.pop("dz_focus_once", None)  # the 定位 action: applied once
     if focus:
         view = webmap.with_focus(view, focus)
-    update = live.view_update(view, ask=None if ready else session.dz_ask)
+    # the pick lists' option masks: once per page and ledger version, after the map drew
+    # (not on the page-open path); from then on the map follows a pick at once
+    options = None
+    if ready and session.get("dz_picks_held") != path:
+        options = cached_option_masks(layers, path)
+        session.dz_picks_held = path
+    update = live.view_update(view, ask=None if ready else session.dz_ask, picks=options)
     st.html(live.bridge_script(update), unsafe_allow_javascript=True)
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
     component, _ = folium_component()

@@ -30,6 +30,7 @@ from dzgeo.web.projects import city_anchor, layer_markers, project_payload
 
 __all__ = [
     "MAP_FRAME",
+    "bit_set",
     "bridge_script",
     "live_projects",
     "live_view",
@@ -59,6 +60,12 @@ def project_mask(everything: pd.DataFrame, shown: pd.DataFrame) -> str:
     keep = np.zeros(len(everything), dtype=bool)
     positions = everything.index.get_indexer(shown.index)
     keep[positions[positions >= 0]] = True
+    return bit_set(keep)
+
+
+def bit_set(keep: np.ndarray) -> str:
+    """Base64 of a little-endian bit set: bit i set when ``keep[i]`` (the browser's
+    ``dzmap.bits`` reads it)."""
     return base64.b64encode(np.packbits(keep, bitorder="little").tobytes()).decode("ascii")
 
 
@@ -77,10 +84,16 @@ def live_view(
     *,
     stages: str | None = None,
     year: int | None = None,
+    rest: str | None = None,
+    picks_key: str | None = None,
 ) -> ViewLayers:
     """``view`` with its project layer carrying every project and ``mask`` (and, with
-    the year slider, ``stages`` of :func:`project_stages` for ``year``)."""
+    the year slider, ``stages`` of :func:`project_stages` for ``year``; ``rest``: the
+    projects passing the filter without its picks, for the option masks named
+    ``picks_key``, :mod:`dzgeo.web.picks`)."""
     extra: dict[str, object] = {"mask": mask}
+    if rest is not None:
+        extra |= {"rest": rest, "pk": picks_key}
     if stages is not None:
         extra |= {"stage": stages, "yr": year}
     return ViewLayers(
@@ -100,12 +113,13 @@ def _with_all_projects(overlay: Overlay, projects_json: str, extra: dict[str, ob
     return Overlay(overlay.name, tuple(parts), overlay.show, overlay.control)
 
 
-def view_update(view: ViewLayers, *, ask: str | None = None) -> str:
+def view_update(view: ViewLayers, *, ask: str | None = None, picks: str | None = None) -> str:
     """JSON for ``dzmap.view``: per overlay group its name and parts, the project
     layer's payload left out (the browser has it) — only its options (mask, token).
 
     ``ask``: the app waits for the map to report it has drawn; the map answers with
-    this text as its component value (``{"dz_ready": ask}``), once.
+    this text as its component value (``{"dz_ready": ask}``), once. ``picks``: the
+    option masks of :func:`dzgeo.web.picks.option_masks` (JSON), sent once per page.
     """
     groups = []
     for overlay in view.overlays:
@@ -115,18 +129,30 @@ def view_update(view: ViewLayers, *, ask: str | None = None) -> str:
             parts.append(f'["{part.kind}",{payload},{part.options}]')
         groups.append(f'{{"name":{script_json(overlay.name)},"parts":[{",".join(parts)}]}}')
     ask_json = f',"ask":{script_json(ask)}' if ask else ""
-    return f'{{"token":{script_json(view.token)},"groups":[{",".join(groups)}]{ask_json}}}'
+    picks_json = f',"picks":{picks}' if picks else ""
+    return (
+        f'{{"token":{script_json(view.token)},"groups":[{",".join(groups)}]{ask_json}{picks_json}}}'
+    )
 
 
 def packed_update(update: str) -> str:
-    """``update`` as ``{token, ask, packed}``: its JSON zlib-packed in base64 (popups
-    and legend HTML pack 4–5×), token and ask left readable."""
+    """``update`` as ``{token, ask, packed, picks}``: its JSON zlib-packed in base64
+    (popups and legend HTML pack 4–5×), token and ask left readable; the option masks
+    (``picks``) packed on their own, taken by the map whatever the token."""
     data = json.loads(update)
-    packed = base64.b64encode(zlib.compress(update.encode("utf-8"), 6)).decode("ascii")
-    outer = {"token": data["token"], "packed": packed}
+    picks = data.pop("picks", None)
+    if picks is not None:
+        update = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    outer = {"token": data["token"], "packed": _packed(update)}
     if data.get("ask"):
         outer["ask"] = data["ask"]
+    if picks is not None:
+        outer["picks"] = {"packed": _packed(json.dumps(picks, separators=(",", ":")))}
     return script_json(outer)
+
+
+def _packed(text: str) -> str:
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
 
 
 def bridge_script(update: str) -> str:

@@ -35,6 +35,7 @@ JS_ASSETS = (
     "dzgeo/dzmap.js",
     "dzgeo/dzlabels.js",
     "dzgeo/dznav.js",
+    "dzgeo/dzpicks.js",
 )
 CSS_ASSETS = ("vendor/leaflet-1.9.4/leaflet.css", "dzgeo/dzmap.css")
 #: The app page's own styles around the map (a compact head, the map's frame height).

@@ -287,10 +287,12 @@
    * project layer keeps its data and takes the new mask.
    * Returns false while the map is not there yet (it pulls the update when loaded). */
   dz.view = function (u) {
+    if (u && u.picks && dz.takePicks) dz.takePicks(u.picks); // dzpicks.js: once per page
     var proj = dz.lastProjects;
     var map = window.map;
     if (!u || !map || !proj || !(proj._map || proj._dzMap) || !window.feature_group) return false;
-    if (u.token !== dz.viewToken) {
+    // a view shown by dzpicks.js ahead of the server: the server's answer replaces it
+    if (u.token !== dz.viewToken || proj._dzLocal) {
       var t0 = performance.now();
       var body = u.packed ? dz.unpack({ packed: u.packed }) : u;
       var groups = window.feature_group.slice(-body.groups.length);
@@ -465,6 +467,7 @@
       onAdd: function (map) {
         var t0 = performance.now();
         this._d = this._d || dz.unpack(payload);
+        this._dzF = this._dzF || opts;
         owners(this._d);
         if (!this._index) this._build(opts);
         this._group = L.layerGroup().addTo(map);
@@ -497,6 +500,8 @@
       /** Show only the rows whose bit is set in ``f.mask`` (base64 bit set; none: all),
        * with ``f.stage`` (base64, a byte per row: 0, 1 在建, 2 竣工) in year ``f.yr``. */
       setMask: function (f) {
+        this._dzF = f; // the server's options: dzpicks.js composes its picks with f.rest
+        this._dzLocal = false;
         this._build(f);
         this._draw();
         this._defaultShown(f);
@@ -522,11 +527,11 @@
       _build: function (f) {
         var d = this._d;
         var nInd = d.ind.length;
-        var bits = f.mask ? dz.bits(f.mask) : null;
+        var bits = f.bits || (f.mask ? dz.bits(f.mask) : null); // bits: dzpicks.js's own
         if (f.stage) {
           d.g = dz.bits(f.stage);
           d.yr = f.yr;
-        } else if (f.mask) {
+        } else if (bits) {
           d.g = null; // the live map: no year chosen now
         }
         var proj = d.u;

@@ -142,3 +142,43 @@ def test_packed_update_round_trips_and_keeps_token_and_ask_readable(layers):
     assert outer["token"] == json.loads(text)["token"] and outer["ask"] == "f00d"
     assert zlib.decompress(base64.b64decode(outer["packed"])).decode("utf-8") == text
     assert len(live.packed_update(text)) < len(text.encode()) / 3
+
+
+def test_option_masks_travel_once_packed_beside_the_update(layers):
+    import zlib
+
+    from dzgeo.filters import subfield_counts
+    from dzgeo.web import picks
+
+    masks = picks.option_masks(
+        layers.projects, layers.vocab, subfield_counts(layers.projects, layers.vocab), "k"
+    )
+    view = live_view(layers, ViewState())
+    plain = json.loads(live.packed_update(live.view_update(view)))
+    outer = json.loads(live.packed_update(live.view_update(view, picks=masks)))
+    assert "picks" not in plain
+    assert json.loads(zlib.decompress(base64.b64decode(outer["picks"]["packed"]))) == json.loads(
+        masks
+    )
+
+    # the view itself is packed without them: the same as an update that has none
+    def unpacked(outer: dict) -> dict:
+        return json.loads(zlib.decompress(base64.b64decode(outer["packed"])))
+
+    assert unpacked(outer) == unpacked(plain) and outer["token"] == plain["token"]
+
+
+def test_rest_mask_and_key_go_with_the_project_layer(layers):
+    flt = ProjectFilter(industries=("新能源",), text="德州")
+    rest = apply_filter(layers.projects, ProjectFilter(text="德州"), layers.vocab)
+    view = live.live_view(
+        webmap.view_layers(layers, ViewState(flt)),
+        live.live_projects(layers),
+        live.project_mask(layers.projects, apply_filter(layers.projects, flt, layers.vocab)),
+        rest=live.project_mask(layers.projects, rest),
+        picks_key="k",
+    )
+    update = json.loads(live.view_update(view))
+    options = next(p[2] for g in update["groups"] for p in g["parts"] if p[0] == "projects")
+    assert options["pk"] == "k"
+    assert bits(options["rest"], len(layers.projects)).sum() == len(rest) > 0
