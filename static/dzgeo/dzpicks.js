@@ -4,8 +4,8 @@
  * as a bit set (decided there by the one filter rule) and, with each view update, the
  * projects passing the filter without its picks (``rest``). The filter is AND across
  * lists, OR within one, so a click's new view is rest AND, for each list with picks,
- * the OR of its picked options. A click on an option, a chip's remove button, a list's
- * clear-all or the 清除筛选 button is shown so at once; the server's answer, when it
+ * the OR of its picked options. A click on an option (or Enter on the highlighted one),
+ * a chip's remove button, a list's clear-all or the 清除筛选 button is shown so at once; the server's answer, when it
  * comes, replaces it (dzmap.view). Whatever is not understood here is left to the server.
  * Works in the app page itself and in an iframe of it (``window.parent``).
  */
@@ -151,14 +151,25 @@
     window.dzLocal = { projects: layer._shown, ms: performance.now() - t0, at: performance.timeOrigin + performance.now() };
   }
 
-  function onClick(e) {
+  /** Enter in an open list picks its highlighted option, as a click on it would. */
+  function enteredOption(doc, e) {
+    var input = e.target;
+    if (e.key !== "Enter" || e.isComposing || !input || !input.getAttribute) return null;
+    if (input.getAttribute("role") !== "combobox" || input.getAttribute("aria-expanded") !== "true") return null;
+    var id = input.getAttribute("aria-activedescendant");
+    var option = id && doc.getElementById(id);
+    return option && option.getAttribute("role") === "option" ? option : null;
+  }
+
+  function onPick(e) {
     try {
       var picks = host.dzPicks;
       var layer = dz.lastProjects;
       var f = layer && layer._dzF;
       if (!picks || !f || !f.rest || f.pk !== picks.key || !layer._d) return;
       var doc = host.document;
-      var change = changeOf(doc, e.target, picks);
+      var target = e.type === "keydown" ? enteredOption(doc, e) : e.target;
+      var change = target && changeOf(doc, target, picks);
       if (!change) return;
       if (change.all) {
         show(layer, f, { all: everything(picks.n) });
@@ -173,7 +184,10 @@
   }
 
   // one listener on the app page, the latest map's (a map made again replaces it)
-  if (host.dzPicksListener) host.document.removeEventListener("click", host.dzPicksListener, true);
-  host.dzPicksListener = onClick;
-  host.document.addEventListener("click", onClick, true);
+  var EVENTS = ["click", "keydown"];
+  EVENTS.forEach(function (type) {
+    if (host.dzPicksListener) host.document.removeEventListener(type, host.dzPicksListener, true);
+    host.document.addEventListener(type, onPick, true);
+  });
+  host.dzPicksListener = onPick;
 })();
