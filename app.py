@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import streamlit_folium
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from dzgeo import downloads, settings, tables
@@ -355,7 +356,7 @@ def sidebar(layers: Layers, path: str) -> None:
 PICK_KEYS = {field: f"w_{field}" for field in PICK_FIELDS}
 
 
-def pick_list(sb: Any, pick: PickList) -> None:
+def pick_list(sb: DeltaGenerator, pick: PickList) -> None:
     """One pick list of the sidebar (labels and shown text from :mod:`dzgeo.web.picks`,
     which the browser reads too)."""
     sb.multiselect(
@@ -547,9 +548,10 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     options = None
     if ready and session.get("dz_picks_held") != path:
         options = cached_option_masks(layers, path)
-        session.dz_picks_held = path
     update = live.view_update(view, ask=None if ready else session.dz_ask, picks=options)
     st.html(live.bridge_script(update), unsafe_allow_javascript=True)
+    if options is not None:  # on its way (a run stopped inside st.html sends it again)
+        session.dz_picks_held = path
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
     component, _ = folium_component()
     component(**cached_map_args(layers, path, first, key))

@@ -154,13 +154,14 @@ def option_masks(
     narrows, and per option (every sub-field, whatever is chosen) the shown text and
     the bit set (:func:`dzgeo.web.live.bit_set`) of the projects it lets through."""
     distinct, rows = _distinct_rows(projects)
+    every = pick_lists(vocab, subfield_counts)
     lists = []
-    for pick in pick_lists(vocab, subfield_counts).values():
+    for pick in every.values():
         options = [
             [pick.format(option), bit_set(_passes(distinct, rows, vocab, pick.field, option))]
             for option in pick.options
         ]
-        narrows = [pick_lists(vocab, {})[n].label for n in pick.narrows]
+        narrows = [every[n].label for n in pick.narrows]
         lists.append({"label": pick.label, "narrows": narrows, "options": options})
     payload = {"key": key, "n": len(projects), "clear": CLEAR_LABEL, "lists": lists}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -41,6 +41,7 @@ class HeldSocket:
     def __init__(self, page: Page) -> None:
         self.holding = False
         self.held: list[str | bytes] = []
+        self.seen: list[bytes] = []  # every message from the server
         self.route: WebSocketRoute | None = None
         page.route_web_socket(re.compile(r"/_stcore/stream"), self._connect)
 
@@ -50,6 +51,7 @@ class HeldSocket:
         server.on_message(self._from_server)
 
     def _from_server(self, message: str | bytes) -> None:
+        self.seen.append(message.encode() if isinstance(message, str) else message)
         if self.holding:
             self.held.append(message)
         elif self.route is not None:
@@ -137,6 +139,10 @@ def ahead_of_the_server(page: Page, held: HeldSocket, act: Callable[[], None], n
     assert after["payload"] == n and after["n"] == n
 
 
+def carrying(held: HeldSocket, text: str) -> list[bytes]:
+    return [m for m in held.seen if text.encode() in m]
+
+
 def count(layers, **fields) -> int:
     return len(apply_filter(layers.projects, ProjectFilter(**fields), layers.vocab))
 
@@ -202,6 +208,9 @@ def test_a_pick_shows_on_the_map_before_the_server_answers(app_server, page, lay
     assert count(layers, industries=("高端装备",), places=(place,), text="德州") < everything
     clear = sidebar.get_by_role("button", name="清除筛选")
     ahead_of_the_server(page, held, clear.click, everything)
+    # the option masks came once, not with the page's first view (the map's ask)
+    assert len(carrying(held, '"picks":{"packed"')) == 1
+    assert carrying(held, '"ask":') and not carrying(held, '"ask":')[0].count(b'"picks"')
 
 
 def test_a_pick_that_narrows_the_sub_fields_waits_for_the_server(app_server, page, layers):
