@@ -142,3 +142,19 @@ def test_rest_filter_keeps_all_but_the_picks():
 def test_picks_key_names_path_and_size():
     assert picks.picks_key("a#v1", 272) == picks.picks_key("a#v1", 272)
     assert len({picks.picks_key("a#v1", 272), picks.picks_key("a#v2", 272)}) == 2
+
+
+def test_option_masks_of_many_projects_sharing_their_pick_columns(layers):
+    """Synthetic projects: thousands of rows, far fewer distinct combinations — each
+    place's and industry's mask still the rule on every row."""
+    from _support import synthetic_projects
+
+    projects = synthetic_projects(layers, 3000)
+    vocab = layers.vocab
+    lists = picks.pick_lists(vocab, subfield_counts(projects, vocab))
+    for name in ("places", "industries"):
+        for option in lists[name].options:
+            expected = project_mask(projects, picks.option_filter(name, option), vocab)
+            got = picks.option_bits(projects, vocab, name, option)
+            assert (got == expected.to_numpy()).all(), option
+    assert picks.option_bits(projects, vocab, "places", "德城区").sum() > 100
