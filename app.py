@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -23,9 +22,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from dzgeo import downloads, settings, tables
 from dzgeo.counting import COUNT_RULE
@@ -51,12 +48,12 @@ from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
+from dzgeo.web.mount import map_mount, mount_script
 from dzgeo.web.page import app_css
 from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
-MAP_HEIGHT = 700
 SIDEBAR_TITLE = "视图与筛选"
 WIDGETS = {  # URL key -> widget key
     "view": "w_view",
@@ -553,53 +550,32 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     if options is not None:  # on its way (a run stopped inside st.html sends it again)
         session.dz_picks_held = path
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
-    component, _ = folium_component()
-    component(**cached_map_args(layers, path, first, key))
+    map_component()(
+        key=MAP_KEY, data=cached_map_data(layers, path, first, key), on_ready_change=map_reported
+    )
     return ready
 
 
+#: The map component's key (its "ready" state is in the session state under it).
+MAP_KEY = "dzmap"
+
+
 @st.cache_resource
-def folium_component() -> tuple[Callable[..., Any], threading.Lock]:
-    """streamlit-folium's component as imported, and the lock of :func:`cached_map_args`
-    (one of each per server: this script's own globals are new every run)."""
-    return streamlit_folium._component_func, threading.Lock()
+def map_component() -> Callable[..., Any]:
+    """The map's component, registered once per server: the map in the page itself
+    (:mod:`dzgeo.web.mount`), no iframe."""
+    return st.components.v2.component("dzgeo_map", js=mount_script(), isolate_styles=False)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cached_map_args(_layers: Layers, path: str, state: ViewState, key: str) -> dict[str, Any]:
-    """streamlit-folium's component arguments for the map of ``state``, made once.
-
-    ``st_folium`` builds and renders the whole folium page on every call (about a third
-    of a run); the page is the same run after run, so it is rendered here once, with
-    the component swapped for a recorder, and replayed with the real one.
-    """
-    real, lock = folium_component()
+def cached_map_data(_layers: Layers, path: str, state: ViewState, key: str) -> dict[str, object]:
+    """The map component's data for the map of ``state``, made once."""
     parts = webmap.build_map(
         cached_base(_layers, path, state.basemap),
         cached_live_view(_layers, path, state),
         tianditu_key=key,
     )
-    captured: dict[str, Any] = {}
-
-    def record(**kwargs: Any) -> None:
-        captured.update(kwargs)
-
-    with lock:
-        streamlit_folium._component_func = record
-        try:
-            st_folium(
-                parts.map,
-                key="dzmap",
-                height=MAP_HEIGHT,
-                use_container_width=True,
-                returned_objects=[],
-                feature_group_to_add=parts.overlays,
-                layer_control=parts.control,
-                on_change=map_reported,
-            )
-        finally:
-            streamlit_folium._component_func = real
-    return captured
+    return map_mount(parts).data()
 
 
 #: Above this many projects the 定位 action takes a typed 编号 instead of a list.
@@ -633,9 +609,9 @@ def locate_box(projects: gpd.GeoDataFrame) -> None:
 
 
 def map_reported() -> None:
-    """The map's component value changed: it has drawn if it answers this session's ask."""
-    value = st.session_state.get("dzmap")
-    if isinstance(value, dict) and value.get("dz_ready") == st.session_state.get("dz_ask"):
+    """The map's "ready" state changed: it has drawn if it answers this session's ask."""
+    value = st.session_state.get(MAP_KEY) or {}
+    if value.get("ready") == st.session_state.get("dz_ask"):
         mark_map_ready()
 
 

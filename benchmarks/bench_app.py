@@ -5,13 +5,16 @@
 1. Page open, interleaved: a bare Streamlit page (one ``st.write``) and the app, each
    served by its own ``streamlit run`` with the repo's .streamlit/config.toml, opened in
    turn (order alternating) in warm browser contexts. Bare: navigation to the text
-   shown; app: navigation to the map having drawn its projects. The ratio of the medians
-   is the figure (the issue's target: ≤ 1.5 real data, ≤ 2 with 50,000 projects), with
-   the bytes the websocket delivered per open.
+   shown; app: navigation to the map having drawn its projects. Two clocks: the page's
+   own (an observer in every document stamps the moment the text, or the map's drawn
+   view, is in the page, and the next animation frame after it: painted) and a poll
+   from here (sees it only when the page's main thread is free to answer). The ratio
+   of the page-clock medians is the figure (the issue's target: ≤ 1.5 real data, ≤ 2
+   with 50,000 projects); the poll's ratio and the websocket bytes per open beside it.
    ``--floor`` adds two pages holding only the app's map and one sidebar filter
-   (benchmarks/pages/): through streamlit-folium's iframe (map-folium: the floor of the
-   app as it is mounted, whatever the rest of the page) and through st.components.v2
-   without an iframe (map-v2: what switching the mount could win).
+   (benchmarks/pages/): through streamlit-folium's iframe (map-folium: how the app
+   mounted its map before) and through st.components.v2 without an iframe (map-v2:
+   the app's mount, without the rest of the page).
 2. Filter change (real data): websocket bytes received per change (every frame counted,
    from the click until the run has finished and the socket is quiet), the time from the
    click to the project layer showing as many projects as the new filter lets through
@@ -26,6 +29,7 @@ comparable within one run. Offline: every host but 127.0.0.1 fails to resolve.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -49,7 +53,32 @@ from _support import (
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'  # the map-folium floor page
+MAP_BOX = ".dz-map-box"  # the app's map, in the page (dzgeo.web.mount.MOUNT_CLASS)
+#: In every document: the epoch ms at which the bare page's text (``what``: the text)
+#: or the map's drawn view (``what``: null; data-dz-view set) is first in the page
+#: (``seen``) and the animation frame after it (``painted``), ±10 ms.
+STAMP_JS = """((what) => {
+  const stamps = (window.__dzStamps = {});
+  const now = () => performance.timeOrigin + performance.now();
+  const check = () => {
+    if (stamps.seen) return;
+    const there = what
+      ? document.body && document.body.textContent.includes(what)
+      : document.querySelector('.leaflet-container[data-dz-view]');
+    if (!there) return;
+    stamps.seen = now();
+    clearInterval(poll);
+    requestAnimationFrame(() => { stamps.painted = now(); });
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ['data-dz-view'],
+  });
+  // and every 10 ms: streamlit-folium writes its iframe's document anew, which the
+  // observer does not see
+  const poll = setInterval(check, 10);
+})(%s);"""
 TOKEN_JS = """() => { const m = document.querySelector('.leaflet-container');
   return m && window.dzReady ? m.getAttribute('data-dz-view') : null; }"""
 INDUSTRIES = ("新能源", "高端装备", "文化旅游", "现代物流", "新材料", "生物技术", "纺织服装")
@@ -84,9 +113,9 @@ def map_frame(page):
     return page.query_selector(MAP_IFRAME).content_frame()
 
 
-def wait_token(page, old: str | None, timeout: float = 120, *, framed: bool = True) -> str:
-    """The map's view token once it differs from ``old`` (polled: the frame may be new;
-    ``framed=False``: the map sits in the page itself, components v2)."""
+def wait_token(page, old: str | None, timeout: float = 120, *, framed: bool = False) -> str:
+    """The map's view token once it differs from ``old``, polled (``framed``: the map
+    sits in an iframe, which may be new)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         try:
@@ -102,16 +131,16 @@ def wait_token(page, old: str | None, timeout: float = 120, *, framed: bool = Tr
 class Opened(NamedTuple):
     """An app page opened by :func:`open_app`."""
 
-    took: float  # seconds to the map drawn
+    took: float  # seconds to the map drawn, polled
     received: int  # websocket bytes by then
     page: Page
     token: str  # the map's view token
     wire: Wire  # the page's websocket counter
-    drawn: float  # seconds to the map drawn by the page's own clock
+    painted: float  # seconds to the map painted, by the page's own clock
 
 
-def open_app(context: BrowserContext, url: str, *, framed: bool = True) -> Opened:
-    """Open the app at ``url`` and wait for its map."""
+def open_app(context: BrowserContext, url: str, *, framed: bool = False) -> Opened:
+    """Open the app at ``url`` and wait for its map (``framed``: in an iframe)."""
     page = context.new_page()
     wire = Wire(page)
     start = time.perf_counter()
@@ -119,19 +148,23 @@ def open_app(context: BrowserContext, url: str, *, framed: bool = True) -> Opene
     token = wait_token(page, None, framed=framed)
     took = time.perf_counter() - start
     wire.quiet(page)
-    return Opened(took, wire.received, page, token, wire, drawn_in_page(page, framed=framed))
+    return Opened(took, wire.received, page, token, wire, painted(page, framed=framed))
 
 
-def drawn_in_page(page: Page, *, framed: bool = True) -> float:
-    """Seconds from the navigation to the map's projects drawn, by the page's own clock
-    (``dzReady.at``): a poll sees it only once the main thread is free again, and after
-    the map has drawn it renders the tables the ready signal brought."""
+def painted(page: Page, *, framed: bool = False) -> float:
+    """Seconds from the navigation to the first frame after the text or the map was in
+    the page, by the page's own clock (STAMP_JS; an iframe's stamps are the iframe's)."""
     target = map_frame(page) if framed else page
-    at = target.evaluate("() => window.dzReady.at")
+    try:
+        target.wait_for_function("() => window.__dzStamps && window.__dzStamps.painted")
+    except PlaywrightError as exc:
+        stamps = target.evaluate("() => [location.href, window.__dzStamps, document.title]")
+        raise RuntimeError(f"no paint stamp in {stamps}") from exc
+    at = target.evaluate("() => window.__dzStamps.painted")
     return (at - page.evaluate("() => performance.timeOrigin")) / 1000
 
 
-def open_bare(context, url: str) -> tuple[float, int]:
+def open_bare(context, url: str) -> tuple[float, int, float]:
     page = context.new_page()
     wire = Wire(page)
     start = time.perf_counter()
@@ -139,8 +172,9 @@ def open_bare(context, url: str) -> tuple[float, int]:
     page.get_by_text(BARE_TEXT).wait_for(timeout=60_000)
     took = time.perf_counter() - start
     wire.quiet(page)
+    own = painted(page)
     page.close()
-    return took, wire.received
+    return took, wire.received, own
 
 
 def pick(page, label: str, shown: str):
@@ -188,7 +222,7 @@ WATCH_CLICKS_JS = """() => { window.dzClicks = [];
     performance.timeOrigin + e.timeStamp), true); }"""
 
 
-def poll_floor(page, trials: int, *, framed: bool = True) -> list[float]:
+def poll_floor(page, trials: int, *, framed: bool = False) -> list[float]:
     """ms from Playwright's click call to a poll seeing what the click's own handler did
     at once (a mark on the map's element, set by a click on the sidebar's heading): what
     the poll figures hold besides the page's work."""
@@ -241,47 +275,50 @@ def bench_open(browser, urls: dict[str, str], trials: int) -> dict[str, list[flo
     """Interleaved opens of every served page; prints medians and ratios to 'bare'."""
     viewport = {"width": 1440, "height": 1100}
     contexts = {name: browser.new_context(viewport=viewport) for name in urls}
-    times: dict[str, list[float]] = {name: [] for name in urls}
+    for name, context in contexts.items():
+        context.add_init_script(STAMP_JS % json.dumps(BARE_TEXT if name == "bare" else None))
+    polled: dict[str, list[float]] = {name: [] for name in urls}
     wire: dict[str, list[int]] = {name: [] for name in urls}
-    drawn: dict[str, list[float]] = {name: [] for name in urls}
+    own: dict[str, list[float]] = {name: [] for name in urls}
     names = list(urls)
-    for name in names:  # warm-up: server caches, browser HTTP cache
+
+    def one(name: str) -> tuple[float, int, float]:
         if name == "bare":
-            open_bare(contexts[name], urls[name])
-        else:
-            open_app(contexts[name], urls[name], framed=name != "map-v2").page.close()
+            return open_bare(contexts[name], urls[name])
+        opened = open_app(contexts[name], urls[name], framed=name == "map-folium")
+        opened.page.close()
+        return opened.took, opened.received, opened.painted
+
+    for name in names:  # warm-up: server caches, browser HTTP cache
+        one(name)
     for trial in range(trials):
         for name in names if trial % 2 == 0 else names[::-1]:
-            if name == "bare":
-                took, received = open_bare(contexts[name], urls[name])
-            else:
-                opened = open_app(contexts[name], urls[name], framed=name != "map-v2")
-                took, received, page = opened.took, opened.received, opened.page
-                drawn[name].append(opened.drawn)
-                page.close()
-            times[name].append(took)
+            took, received, at = one(name)
+            polled[name].append(took)
             wire[name].append(received)
-    bare = statistics.median(times["bare"])
+            own[name].append(at)
+    bare_own = statistics.median(own["bare"])
+    bare_poll = statistics.median(polled["bare"])
     print(f"\nPage open, {trials} interleaved trials, warm ({load()})")
-    print("    page | median s |   min s |   max s | ratio to bare | websocket bytes", end="")
-    print(" | drawn s (page clock) | its ratio")
+    print("    page | painted s (page clock): median   min   max | ratio to bare", end="")
+    print(" || polled s | its ratio | websocket bytes")
     for name in names:
-        med = statistics.median(times[name])
+        med = statistics.median(own[name])
+        poll = statistics.median(polled[name])
         print(
-            f"{name:>8} | {med:8.2f} | {min(times[name]):7.2f} | {max(times[name]):7.2f} | "
-            f"{med / bare:13.2f} | {int(statistics.median(wire[name])):>15,}",
-            end="",
+            f"{name:>8} | {med:37.2f} {min(own[name]):5.2f} {max(own[name]):5.2f} | "
+            f"{med / bare_own:13.2f} || {poll:8.2f} | {poll / bare_poll:9.2f} | "
+            f"{int(statistics.median(wire[name])):>15,}"
         )
-        own = statistics.median(drawn[name]) if drawn[name] else None
-        print(f" | {own:20.2f} | {own / bare:9.2f}" if own else f" | {'-':>20} | {'-':>9}")
     for context in contexts.values():
         context.close()
-    return times
+    return own
 
 
 def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
     """Filter changes and pan/zoom on the real-data app."""
     context = browser.new_context(viewport={"width": 1440, "height": 1100})
+    context.add_init_script(STAMP_JS % "null")
     _, _, page, token, wire, _ = open_app(context, url)
     # the pick lists' option masks come with the run after the map drew (on the app page)
     page.wait_for_function("() => window.dzPicks && window.dzPicks.lists", timeout=60_000)
@@ -309,10 +346,9 @@ def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
         script += run_times(log)[before_runs:]
         page.keyboard.press("Escape")
     floor = poll_floor(page, trials)
-    frame = map_frame(page)
-    box = page.locator(MAP_IFRAME).bounding_box()
+    box = page.locator(MAP_BOX).bounding_box()
     if box is None:
-        raise RuntimeError("the map iframe is not visible")
+        raise RuntimeError("the map is not visible")
     page.wait_for_timeout(800)
     before = len(run_times(log))
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -323,7 +359,7 @@ def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
         page.mouse.up()
         page.mouse.wheel(0, -300)
         page.wait_for_timeout(400)
-    frame.evaluate("() => window.map && window.map.setZoom(window.map.getZoom() - 1)")
+    page.evaluate("() => window.map && window.map.setZoom(window.map.getZoom() - 1)")
     page.wait_for_timeout(1500)
     pan_runs = len(run_times(log)) - before
     context.close()

@@ -8,9 +8,9 @@
 #   - keeps each browser on one replica (Streamlit's session lives in the process that
 #     holds its websocket; uploads and downloads go to that process too): a `dzroute`
 #     cookie set on the first response, hashed consistently onto the replicas;
-#   - serves the static files itself, with caching: Streamlit's frontend bundle and
-#     streamlit-folium's (hashed names: a year, immutable), Leaflet & co. (versioned
-#     folders: a day), dzmap.js/css (revalidated with ETag on every open).
+#   - serves the static files itself, with caching: Streamlit's frontend bundle
+#     (hashed names: a year, immutable), Leaflet & co. (versioned folders: a day),
+#     dzmap.js/css (revalidated with ETag on every open).
 # With DZGEO_STORE=postgresql://… the replicas share one ledger; with the default
 # SQLite file they share it too on one machine. Stops everything on Ctrl-C / SIGTERM.
 set -euo pipefail
@@ -66,7 +66,6 @@ for ((i = 0; i < replicas; i++)); do
 done
 
 st_static=$(python3 -c 'import streamlit, pathlib; print(pathlib.Path(streamlit.__file__).parent / "static")' 2>/dev/null)
-folium_build=$(python3 -c 'import streamlit_folium, pathlib; print(pathlib.Path(streamlit_folium.__file__).parent / "frontend" / "build")' 2>/dev/null)
 mkdir -p "$run/tmp"
 cat >"$run/nginx.conf" <<EOF
 worker_processes 1;
@@ -105,10 +104,6 @@ $servers  }
 
     location /static/ {
       alias $st_static/static/;
-      add_header Cache-Control "public, max-age=31536000, immutable";
-    }
-    location ~ ^/component/streamlit_folium\.st_folium/(static/.*)\$ {
-      alias $folium_build/\$1;
       add_header Cache-Control "public, max-age=31536000, immutable";
     }
     location /app/static/vendor/ {

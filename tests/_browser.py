@@ -1,4 +1,4 @@
-"""The end-to-end tests' browser pieces: Debian's chromium offline, the map's iframe.
+"""The end-to-end tests' browser pieces: Debian's chromium offline, the map in the page.
 
 Shared by tests/web/ (and usable by benchmarks): the launch with the network cut, the
 map frame, waiting for the map to draw a view, picking a sidebar option.
@@ -11,10 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Frame, Page, Playwright
 
+from dzgeo.web.mount import MOUNT_CLASS
+
 CHROMIUM = Path("/usr/bin/chromium")
 #: The flags every test browser runs with (the network is cut per context, by routing).
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map's box in the app page (dzmount.js puts the map there: no iframe).
+MAP_BOX = f".{MOUNT_CLASS}"
+#: The map drawn in that box.
+MAP_READY = f"{MAP_BOX} .leaflet-container"
 
 
 def launch(playwright: Playwright) -> Browser:
@@ -28,13 +33,20 @@ def launch(playwright: Playwright) -> Browser:
 
 
 def map_frame(page: Page, timeout: float = 30_000) -> Frame:
-    """The frame the map is drawn in."""
-    page.wait_for_selector(MAP_IFRAME, timeout=timeout)
-    handle = page.query_selector(MAP_IFRAME)
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
+    """The frame the map is drawn in: the page's own, once the map is in it (tests call
+    map functions and query the map's elements through it, as they would in an iframe)."""
+    page.wait_for_selector(MAP_READY, timeout=timeout, state="attached")
+    return page.main_frame
+
+
+def page_point(page: Page, frame: Frame, point: dict) -> tuple[float, float]:
+    """``point`` ({x, y} in ``frame``'s viewport, as getBoundingClientRect gives it) in the
+    page's viewport, where the mouse moves: the same when the map sits in the page."""
+    if frame is page.main_frame:
+        return point["x"], point["y"]
+    box = frame.frame_element().bounding_box()
+    assert box is not None
+    return box["x"] + point["x"], box["y"] + point["y"]
 
 
 def wait_for_map(

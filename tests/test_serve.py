@@ -25,6 +25,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from _browser import map_frame
 from _stclient import Session
 from _support import PG_HOWTO, pg_schema_store
 from playwright.sync_api import sync_playwright
@@ -33,7 +34,6 @@ from dzgeo.ledger.fields import HEADERS
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 pytestmark = pytest.mark.browser
 
 
@@ -176,10 +176,7 @@ def test_a_browser_draws_the_map_through_nginx(proxy):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(proxy)
-        page.wait_for_selector(MAP_IFRAME, timeout=60_000)
-        handle = page.query_selector(MAP_IFRAME)
-        frame = handle.content_frame() if handle else None
-        assert frame is not None
+        frame = map_frame(page, timeout=60_000)
         frame.wait_for_function("window.dzReady && window.dzReady.projects > 0", timeout=60_000)
         total = frame.evaluate("window.dzReady.projects")
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)

@@ -29,7 +29,6 @@ from dzgeo.web.overlays import Overlay, Part, ViewLayers, script_json, shifted
 from dzgeo.web.projects import city_anchor, layer_markers, project_payload
 
 __all__ = [
-    "MAP_FRAME",
     "bit_set",
     "bridge_script",
     "live_projects",
@@ -38,9 +37,6 @@ __all__ = [
     "project_stages",
     "view_update",
 ]
-
-#: CSS selector of the map's iframe in the app page (streamlit-folium's component).
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def live_projects(layers: Layers, basemap: str = "none") -> str:
@@ -162,8 +158,7 @@ def bridge_script(update: str) -> str:
     return (
         "<script>(function (u) {\n"
         "  window.dzPendingView = u;\n"
-        f"  var f = document.querySelector({json.dumps(MAP_FRAME)});\n"
-        "  var w = f && f.contentWindow;\n"
-        "  if (w && w.dzmap && w.dzmap.view) w.dzmap.view(u);\n"
+        "  var dz = window.dzmap;\n"
+        "  if (dz && dz.view) dz.view(u);\n"
         f"}})({update});</script>"
     )

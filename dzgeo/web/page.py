@@ -50,7 +50,7 @@ Assets = Literal["served", "inline"]
 
 @dataclass
 class MapParts:
-    """folium objects for streamlit-folium: a still base map and the swapped overlays."""
+    """folium objects of the map: a still base map and the overlays a view refills."""
 
     map: folium.Map
     overlays: list[folium.FeatureGroup] = field(default_factory=list)

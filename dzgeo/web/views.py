@@ -9,8 +9,9 @@ The map is built in two halves so the app can keep the first one still:
 
 Both return plain data (JSON text ready for a ``<script>``), cheap to cache; then
 :func:`build_map` wraps them in folium objects: a base :class:`folium.Map` plus the
-overlay feature groups that streamlit-folium swaps in place (``feature_group_to_add``),
-and :func:`render_html` / :func:`standalone_html` give a whole page.
+overlay feature groups (the groups a later view update, ``dzmap.view``, refills), and
+:func:`render_html` / :func:`standalone_html` give a whole page (:mod:`dzgeo.web.mount`
+takes it apart for the app page).
 
 This module is the front door; the pieces live by concern:
 
@@ -19,7 +20,9 @@ This module is the front door; the pieces live by concern:
   of popups and tooltips, labels and the legend;
 * :mod:`dzgeo.web.projects` — the compact project payload of the cluster layer;
 * :mod:`dzgeo.web.basemaps` — the basemaps' tile layers;
-* :mod:`dzgeo.web.page` — the folium glue and the page with its assets.
+* :mod:`dzgeo.web.page` — the folium glue and the page with its assets;
+* :mod:`dzgeo.web.mount` — that page mounted in the app page (components v2);
+* :mod:`dzgeo.web.live` — the view updates a filter change sends.
 
 No CDN: Leaflet, Supercluster, fflate and ``dzmap.js`` are served from ``static/``
 (Streamlit's static serving at ``/app/static/``) or inlined for the standalone page.

@@ -49,11 +49,15 @@
     chineseControlTitles(map);
     if (window.ResizeObserver) {
       // Leaflet watches the window only; the frame's map can change size without it
-      new ResizeObserver(function () {
+      var watch = new ResizeObserver(function () {
         var el = map.getContainer();
         var size = map.getSize();
         if (el.clientWidth !== size.x || el.clientHeight !== size.y) map.invalidateSize();
-      }).observe(map.getContainer());
+      });
+      watch.observe(map.getContainer());
+      map.on("unload", function () {
+        watch.disconnect(); // the app replaced the map (another basemap or ledger version)
+      });
     }
     return map;
   };
@@ -323,27 +327,20 @@
     return true;
   };
 
-  /** Take the app's latest view update, if the map sits in the app page. */
+  /** Take the app's latest view update (the app's bridge script keeps it in the page,
+   * the map sits in the same page: dzmount.js). */
   dz.pullView = function () {
-    var u = null;
-    try {
-      if (window.parent !== window) u = window.parent.dzPendingView;
-    } catch (e) {
-      return; // another origin: not the app
-    }
-    if (u) dz.view(u);
+    if (window.dzPendingView) dz.view(window.dzPendingView);
   };
 
   /** Tell the app (once per request ``ask``) that the map has drawn, so it draws the
-   * tables: the value of streamlit-folium's component, which the app reads. */
+   * tables: the component's "ready" state, through dz.report (set by dzmount.js; a page
+   * of its own, the offline map, has none). */
   var signalled = {};
   dz.signalReady = function (ask) {
-    if (signalled[ask] || window.parent === window) return;
+    if (signalled[ask] || !dz.report) return;
     signalled[ask] = true;
-    window.parent.postMessage(
-      { isStreamlitMessage: true, type: "streamlit:setComponentValue", value: { dz_ready: ask }, dataType: "json" },
-      "*"
-    );
+    dz.report(ask);
   };
 
   function popupHtml(d, i) {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from _browser import page_point
 from playwright.sync_api import Browser, Page
 
 if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web 
 else:
     import test_e2e_browser as e2e
 
-ARTIFACTS, MAP_IFRAME, choose = e2e.ARTIFACTS, e2e.MAP_IFRAME, e2e.choose
+ARTIFACTS, MAP_BOX, choose = e2e.ARTIFACTS, e2e.MAP_BOX, e2e.choose
 map_frame, wait_for_map = e2e.map_frame, e2e.wait_for_map
 
 # the fixtures of test_e2e_browser.py, shared by name
@@ -174,7 +175,7 @@ def test_no_label_overlaps_another_a_cluster_or_the_legend(app_server, sized, vi
     assert [n for n in names if not any(t.startswith(n) for t in shown)] == [], shown
     assert collisions(boxes) == []
     # ... on the first screen, without scrolling, and beside the controls, not under them
-    frame_top = page.locator(MAP_IFRAME).bounding_box()
+    frame_top = page.locator(MAP_BOX).bounding_box()
     city = frame.evaluate(CITY_JS)
     assert frame_top is not None and city["inside"], city
     assert frame_top["y"] + city["bottom"] <= page.viewport_size["height"], (frame_top, city)
@@ -229,12 +230,10 @@ def test_a_popup_opened_by_the_legend_is_not_under_it(app_server, sized_default,
         before = placements(frame)
         frame.locator(".dz-legend-toggle").click()
         placed_boxes(frame, before)
-    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    page.locator(MAP_BOX).scroll_into_view_if_needed()
     spot = frame.evaluate(NEAR_LEGEND_JS)
     assert spot is not None, "no county beside the legend to click"
-    box = page.locator(MAP_IFRAME).bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    page.mouse.click(*page_point(page, frame, spot))
     frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     placed_boxes(frame)  # the legend folded, the map panned: all still
     ARTIFACTS.mkdir(exist_ok=True)
@@ -257,12 +256,12 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_d
     frame = map_frame(page)
     placed_boxes(frame)  # the map fitted to its frame's final size, nothing moving
     zoom = frame.evaluate("window.map.getZoom()")
-    box = page.locator(MAP_IFRAME).bounding_box()
+    box = page.locator(MAP_BOX).bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, 400)
     page.wait_for_timeout(600)
-    after = page.locator(MAP_IFRAME).bounding_box()
+    after = page.locator(MAP_BOX).bounding_box()
     assert after is not None and after["y"] < box["y"] - 100, "the page did not scroll"
     assert frame.evaluate("window.map.getZoom()") == zoom, "the wheel zoomed the map"
     assert frame.locator(".dz-hint.dz-show").count() == 1  # and says how to zoom
@@ -278,7 +277,7 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_d
 
 def drag_and_zoom_to_10(page: Page, frame) -> None:
     """Drag the map from its centre by the mouse, zoom to 10, wait for the URL to say so."""
-    box = page.locator(MAP_IFRAME).bounding_box()
+    box = page.locator(MAP_BOX).bounding_box()
     assert box is not None
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)

@@ -7,12 +7,13 @@ import dataclasses
 import json
 
 import numpy as np
-from streamlit_folium import generate_leaflet_string
 
 from dzgeo.data.published import Layers
 from dzgeo.filters import ProjectFilter, ViewState, apply_filter
 from dzgeo.web import live
 from dzgeo.web import views as webmap
+from dzgeo.web.mount import map_mount
+from dzgeo.web.page import SERVED_PREFIX
 
 
 def live_view(layers: Layers, state: ViewState) -> webmap.ViewLayers:
@@ -69,19 +70,39 @@ def test_view_layers_take_the_callers_project_payload(layers):
 
 
 def test_map_element_is_the_same_for_every_later_filter(layers):
-    """The app builds its map from the session's first state, so what streamlit-folium
-    sends is byte-identical run after run (Streamlit then sends a reference)."""
-    base = webmap.base_layers(layers, "none")
-    first = ViewState()
+    """The app builds its map from the session's first state, so the component's data is
+    byte-identical run after run (Streamlit then sends a reference); another basemap is
+    another map, under another key (dzmount.js replaces the map)."""
 
-    def element() -> str:
-        parts = webmap.build_map(base, live_view(layers, first))
-        return "".join(
-            generate_leaflet_string(g, base_id=f"feature_group_{i}")
-            for i, g in enumerate(parts.overlays)
-        )
+    def element(basemap: str = "none") -> dict:
+        base = webmap.base_layers(layers, basemap)
+        return map_mount(webmap.build_map(base, live_view(layers, ViewState()))).data()
 
-    assert element() == element()
+    first = element()
+    assert json.dumps(first) == json.dumps(element())
+    other = element("osm")
+    assert other["key"] != first["key"] and other["script"] != first["script"]
+
+
+def test_mount_pieces_load_the_served_assets_and_name_the_map(layers):
+    mount = map_mount(
+        webmap.build_map(webmap.base_layers(layers, "none"), live_view(layers, ViewState()))
+    )
+    assert mount.js[0].endswith("leaflet.js") and mount.js[-3:] == tuple(
+        f"{SERVED_PREFIX}/dzgeo/{name}.js" for name in ("dzmap", "dzlabels", "dznav")
+    )
+    assert all(href.startswith(SERVED_PREFIX) for href in mount.css + mount.js)
+    assert mount.element.startswith('<div class="folium-map" id="map_000"')
+    assert "html, body" not in mount.style and "#map_000" in mount.style
+    script = mount.script
+    # one function (a replacing map declares the same names), ending with the handles
+    # dzmap.view uses
+    assert script.startswith("(function () {") and script.endswith("})();")
+    assert "window.map = map_000;" in script and "window.layer_control = layer_control_" in script
+    groups = script.split("window.feature_group = [", 1)[1].split("]", 1)[0].split(",")
+    assert len(groups) == 4 and all(g.startswith("feature_group_") for g in groups)
+    for group in groups:  # each declared before the handles name it
+        assert script.index(f"var {group} = ") < script.index("window.feature_group")
 
 
 def test_update_holds_the_view_but_not_the_projects(layers):

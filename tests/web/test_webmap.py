@@ -14,7 +14,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from streamlit_folium import generate_leaflet_string
 
 from dzgeo import style
 from dzgeo.crs import wgs84_to_gcj02
@@ -198,20 +197,6 @@ def test_data_cannot_open_a_template_block(layers, text):
     escaped = webmap.script_json(f"X{text}Y")
     assert escaped[1:-1] in html
     assert json.loads(escaped) == f"X{text}Y"
-
-
-def test_base_map_is_the_same_for_every_filter(layers):
-    base = webmap.base_layers(layers, "none")
-    scripts = []
-    for state in (
-        ViewState(),
-        ViewState(ProjectFilter(industries=("新能源",)), "项目"),
-        ViewState(ProjectFilter(text="没有这个项目")),
-    ):
-        parts = webmap.build_map(base, webmap.view_layers(layers, state))
-        parts.map.get_root().render()
-        scripts.append(generate_leaflet_string(parts.map))
-    assert scripts[0] == scripts[1] == scripts[2]
 
 
 def test_view_layers_follow_the_filter(layers):
