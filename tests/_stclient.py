@@ -111,8 +111,8 @@ class Session:
                 element.multiselect.id,
                 list(element.multiselect.options),
             )
-        elif kind == "component_instance":
-            self.component_id = element.component_instance.id
+        elif kind == "bidi_component":  # the map (st.components.v2): its state widget
+            self.component_id = element.bidi_component.id
         elif kind == "html":
             found = _ASK.search(element.html.body)
             self.ask = found.group(1) if found else ""
@@ -134,7 +134,7 @@ class Session:
         """Answer the app's ask as the map does once it has drawn; False if none."""
         if not (self.ask and self.component_id):
             return False
-        state = WidgetState(id=self.component_id, json_value=json.dumps({"dz_ready": self.ask}))
+        state = WidgetState(id=self.component_id, json_value=json.dumps({"ready": self.ask}))
         self.widgets[self.component_id] = state
         return True
 

@@ -114,7 +114,7 @@ def view_update(view: ViewLayers, *, ask: str | None = None, picks: str | None =
     layer's payload left out (the browser has it) — only its options (mask, token).
 
     ``ask``: the app waits for the map to report it has drawn; the map answers with
-    this text as its component value (``{"dz_ready": ask}``), once. ``picks``: the
+    this text as its component's "ready" state (dzmount.js), once. ``picks``: the
     option masks of :func:`dzgeo.web.picks.option_masks` (JSON), sent once per page.
     """
     groups = []
