@@ -248,7 +248,7 @@ def poll_floor(page, trials: int, *, framed: bool = False) -> list[float]:
     return floor
 
 
-def page_clock(page, n: int, old_token: str, *, framed: bool = True) -> tuple[float, float]:
+def page_clock(page, n: int, old_token: str, *, framed: bool = False) -> tuple[float, float]:
     """By the page's own clock, ms from the last click to the frame drawing ``n``
     projects and to the frame drawing a view token other than ``old_token``."""
     clicked = page.evaluate("() => window.dzClicks[window.dzClicks.length - 1]")
@@ -259,7 +259,7 @@ def page_clock(page, n: int, old_token: str, *, framed: bool = True) -> tuple[fl
     return layer - clicked, view - clicked
 
 
-def wait_projects(page, n: int, *, framed: bool = True, timeout: float = 120_000) -> None:
+def wait_projects(page, n: int, *, framed: bool = False, timeout: float = 120_000) -> None:
     """Until the map's project layer shows ``n`` projects (``data-dz-projects``)."""
     target = map_frame(page) if framed else page
     target.wait_for_function(
@@ -324,7 +324,7 @@ def bench_interactions(browser, url: str, log: Path, trials: int) -> None:
     page.wait_for_function("() => window.dzPicks && window.dzPicks.lists", timeout=60_000)
     page.wait_for_timeout(800)
     page.evaluate(WATCH_CLICKS_JS)
-    map_frame(page).evaluate(WATCH_MAP_JS)
+    page.evaluate(WATCH_MAP_JS)
     sent, updated, layer, runs, script, clock = [], [], [], [], [], []
     for shown, n in industry_steps(trials):
         option = pick(page, "产业", shown)
