@@ -145,8 +145,10 @@ def test_map_counts_every_project_then_one_industry(app_server, offline, layers)
     page = offline.page
     page.goto(url)
     first = wait_for_map(page)
-    # the 布局 view opens with the projects switched off (zones in sight), all 272 loaded
+    # the 布局 view opens with the projects switched off (zones in sight), all 272 loaded,
+    # counted from the mask but not indexed or drawn until switched on
     assert first["payload"] == len(layers.projects)
+    assert map_frame(page).evaluate("() => !window.dzmap.lastProjects._index")
     control = map_frame(page).locator(".leaflet-control-layers label").filter(has_text="重点项目")
     assert "272" in control.inner_text()
     control.locator("input").uncheck() if control.locator("input").is_checked() else None
