@@ -91,7 +91,8 @@
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
 
-  /** A popup is never under the legend or another control: an unfolded legend that it
+  /** A popup is never under the legend or another control (nor beside a hover tooltip:
+   * dzmap.css hides them while it is open): an unfolded legend that it
    * would touch folds while the popup is open (and unfolds when it closes); a control
    * it still touches makes the map pan the popup clear of it. */
   function popupsClearOfControls(map) {
@@ -120,6 +121,8 @@
       if (dx || dy) map.panBy([dx, dy], { animate: false });
     };
     map.on("popupopen", function (e) {
+      // the popup says more than a hover tooltip: none shows beside or under it
+      map.getContainer().classList.add("dz-popup-open");
       check(e.popup);
       // after Leaflet's own autopan
       map.once("moveend", function () {
@@ -127,6 +130,7 @@
       });
     });
     map.on("popupclose", function (e) {
+      map.getContainer().classList.remove("dz-popup-open");
       if (map._dzFoldedFor !== e.popup) return;
       map._dzFoldedFor = null;
       var legend = map.getContainer().querySelector(".dz-legend");

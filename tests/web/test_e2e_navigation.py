@@ -240,6 +240,10 @@ def test_a_popup_opened_by_the_legend_is_not_under_it(app_server, sized_default,
     page.screenshot(path=str(ARTIFACTS / f"e2e-popup-{view}-1366.png"))
     popup = frame.evaluate(POPUP_JS)
     assert popup is not None and popup["hit"] == [] and popup["inside"], popup
+    # the mouse still rests on a county: its hover tooltip does not show under the popup
+    page.mouse.move(*page_point(page, frame, spot))
+    page.mouse.move(*page_point(page, frame, {"x": spot["x"] + 4, "y": spot["y"] + 4}))
+    assert frame.locator(".leaflet-tooltip").filter(visible=True).count() == 0
     assert "县" in popup["text"] or "区" in popup["text"] or "市" in popup["text"]
     # closing the popup brings the legend back as the reader had it
     frame.locator(".leaflet-popup-close-button").click()
