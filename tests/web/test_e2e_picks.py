@@ -11,6 +11,7 @@ network cut off).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlparse
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlparse
 import _browser
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dzgeo.filters import ProjectFilter, apply_filter
 
@@ -60,12 +62,29 @@ class HeldSocket:
     def hold(self) -> None:
         self.holding = True
 
+    def wait_for_run(self, page: Page, timeout: float = 60) -> None:
+        """Until the held messages hold a whole run (its view update among them): the
+        server's ``script_finished``."""
+        deadline = time.monotonic() + timeout
+        while not any(finished(m) for m in self.held):
+            assert time.monotonic() < deadline, "the server finished no run after the click"
+            page.wait_for_timeout(50)
+
     def release(self) -> None:
         assert self.route is not None
         self.holding = False
         for message in self.held:
             self.route.send(message)
         self.held.clear()
+
+
+def finished(message: str | bytes) -> bool:
+    """Whether ``message`` is Streamlit's end of a script run."""
+    if isinstance(message, str):
+        return False
+    forward = ForwardMsg()
+    forward.ParseFromString(message)
+    return forward.WhichOneof("type") == "script_finished"
 
 
 @pytest.fixture
@@ -115,6 +134,11 @@ def opened(page: Page, url: str) -> None:
     e2e.wait_for_map(page)
     page.get_by_text("在地图上定位").wait_for(timeout=30_000)
     page.wait_for_function("() => window.dzPicks && window.dzPicks.lists", timeout=30_000)
+    idle(page)
+
+
+def idle(page: Page) -> None:
+    """Until no script run is going on (Streamlit's running indicator is gone)."""
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
@@ -123,14 +147,14 @@ def opened(page: Page, url: str) -> None:
 def ahead_of_the_server(page: Page, held: HeldSocket, act: Callable[[], None], n: int) -> None:
     """``act`` with the server's answer held back: the map shows ``n`` projects with the
     old token; then the server's answer, with a new token and the same ``n``."""
+    idle(page)  # the last run is over: what is held next is the click's
     frame = _browser.map_frame(page)
     token, _ = frame.evaluate(VIEW_JS)
     held.hold()
     act()
     frame.wait_for_function(f"({VIEW_JS})()[1] === '{n}'", timeout=10_000)
-    # the server did answer meanwhile (held here): the map did not wait for it
-    page.wait_for_timeout(300)
-    assert held.held, "the server sent nothing after the click"
+    # the server's run, with its view, came meanwhile (held here): the map did not wait
+    held.wait_for_run(page)
     assert frame.evaluate(VIEW_JS) == [token, str(n)]
     # the projects behind the clusters and markers a reader sees
     assert frame.evaluate(e2e.COUNT_JS)["n"] == n
@@ -231,12 +255,13 @@ def test_a_pick_that_narrows_the_sub_fields_waits_for_the_server(app_server, pag
         e2e.wait_for_map(page, not_token=token)
     fields = {"industries": ("新能源", "高端装备"), "subfields": ("太阳能利用",)}
     assert frame.evaluate(VIEW_JS)[1] == str(count(layers, **fields))
+    idle(page)
     token, shown = frame.evaluate(VIEW_JS)
     held.hold()
     sidebar_list(page, "产业").locator('[data-tag][aria-label="新能源（新兴）"] button').click()
     out_of_the_lists(page)
-    page.wait_for_timeout(500)
-    assert held.held and frame.evaluate(VIEW_JS) == [token, shown]
+    held.wait_for_run(page)
+    assert frame.evaluate(VIEW_JS) == [token, shown]
     held.release()
     after = e2e.wait_for_map(page, not_token=token)
     assert after["payload"] == count(layers, industries=("高端装备",)) > 0
