@@ -136,12 +136,25 @@
     return keep;
   }
 
-  /** Show ``bits`` on the project layer now (the server's token stays as it is). */
-  function show(layer, f, bits) {
+  function countSet(bytes, n) {
+    var count = 0;
+    for (var i = 0; i < n; i++) if (bytes[i >> 3] & (1 << (i & 7))) count++;
+    return count;
+  }
+
+  /** Show ``bits`` on the project layer now (the server's token stays as it is); a layer
+   * switched off only counts them (it is built from the server's view when switched on). */
+  function show(layer, f, bits, n) {
     var t0 = performance.now();
-    var local = bits.all ? { bits: bits.all } : Object.assign({}, f, { mask: null, bits: bits });
-    layer._build(local);
-    layer._draw();
+    var keep = bits.all || bits;
+    if (layer._map && layer._d) {
+      layer._build(bits.all ? { bits: keep } : Object.assign({}, f, { mask: null, bits: keep }));
+      layer._stale = false;
+      layer._draw();
+    } else {
+      layer._stale = true;
+      layer._shown = countSet(keep, n);
+    }
     layer._dzLocal = true;
     var map = layer._map || layer._dzMap;
     if (!map) return;
@@ -166,17 +179,17 @@
       var picks = host.dzPicks;
       var layer = dz.lastProjects;
       var f = layer && layer._dzF;
-      if (!picks || !f || !f.rest || f.pk !== picks.key || !layer._d) return;
+      if (!picks || !f || !f.rest || f.pk !== picks.key) return;
       var doc = host.document;
       var target = e.type === "keydown" ? enteredOption(doc, e) : e.target;
       var change = target && changeOf(doc, target, picks);
       if (!change) return;
       if (change.all) {
-        show(layer, f, { all: everything(picks.n) });
+        show(layer, f, { all: everything(picks.n) }, picks.n);
         return;
       }
       var bits = compose(doc, picks, f, change);
-      if (bits) show(layer, f, bits);
+      if (bits) show(layer, f, bits, picks.n);
     } catch (err) {
       // never in the way of the server's answer
       if (window.console) console.warn("dzpicks", err);

@@ -128,9 +128,9 @@ def pick(page: Page, label: str, shown: str) -> None:
     out_of_the_lists(page)
 
 
-def opened(page: Page, url: str) -> None:
-    """The app in the 项目 view (its project layer on), the option masks arrived."""
-    page.goto(f"{url}/?view={quote('项目')}")
+def opened(page: Page, url: str, view: str = "项目") -> None:
+    """The app in ``view`` (项目: its project layer on), the option masks arrived."""
+    page.goto(f"{url}/?view={quote(view)}")
     e2e.wait_for_map(page)
     page.get_by_text("在地图上定位").wait_for(timeout=30_000)
     page.wait_for_function("() => window.dzPicks && window.dzPicks.lists", timeout=30_000)
@@ -144,9 +144,12 @@ def idle(page: Page) -> None:
     )
 
 
-def ahead_of_the_server(page: Page, held: HeldSocket, act: Callable[[], None], n: int) -> None:
+def ahead_of_the_server(
+    page: Page, held: HeldSocket, act: Callable[[], None], n: int, *, drawn: bool = True
+) -> None:
     """``act`` with the server's answer held back: the map shows ``n`` projects with the
-    old token; then the server's answer, with a new token and the same ``n``."""
+    old token; then the server's answer, with a new token and the same ``n``
+    (``drawn``: the project layer is switched on, its clusters and markers count too)."""
     idle(page)  # the last run is over: what is held next is the click's
     frame = _browser.map_frame(page)
     token, _ = frame.evaluate(VIEW_JS)
@@ -157,10 +160,10 @@ def ahead_of_the_server(page: Page, held: HeldSocket, act: Callable[[], None], n
     held.wait_for_run(page)
     assert frame.evaluate(VIEW_JS) == [token, str(n)]
     # the projects behind the clusters and markers a reader sees
-    assert frame.evaluate(e2e.COUNT_JS)["n"] == n
+    assert not drawn or frame.evaluate(e2e.COUNT_JS)["n"] == n
     held.release()
     after = e2e.wait_for_map(page, not_token=token)
-    assert after["payload"] == n and after["n"] == n
+    assert after["payload"] == n and (not drawn or after["n"] == n)
 
 
 def carrying(held: HeldSocket, text: str) -> list[bytes]:
@@ -265,3 +268,17 @@ def test_a_pick_that_narrows_the_sub_fields_waits_for_the_server(app_server, pag
     held.release()
     after = e2e.wait_for_map(page, not_token=token)
     assert after["payload"] == count(layers, industries=("高端装备",)) > 0
+
+
+def test_a_pick_counts_on_a_project_layer_switched_off(app_server, page, layers):
+    """The 布局 view opens with the project layer off (built only when switched on): a
+    pick still counts at once, and the layer switched on shows the server's view."""
+    url, _ = app_server
+    held = HeldSocket(page)
+    opened(page, url, view="布局")
+    n = count(layers, industries=("新能源",))
+    ahead_of_the_server(page, held, lambda: pick(page, "产业", "新能源（新兴）"), n, drawn=False)
+    frame = _browser.map_frame(page)
+    layer = frame.locator(".leaflet-control-layers label").filter(has_text="重点项目")
+    layer.locator("input").check()
+    frame.wait_for_function(f"({e2e.COUNT_JS})().n === {n}")
