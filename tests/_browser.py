@@ -7,9 +7,10 @@ map frame, waiting for the map to draw a view, picking a sidebar option.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
 
 from dzgeo.web.mount import MOUNT_CLASS
 
@@ -30,6 +31,22 @@ def launch(playwright: Playwright) -> Browser:
             "(apt-get install chromium); they fail rather than skip without it"
         )
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+
+
+def offline_context(browser: Browser, width: int, height: int) -> BrowserContext:
+    """A Chinese-locale browser context of ``width`` x ``height`` whose requests reach only
+    this machine (the app); anything else is aborted, as on an office network offline."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.route("**/*", _local_only)
+    return context
+
+
+def _local_only(route: Route) -> None:
+    host = urlparse(route.request.url).hostname or ""
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
 
 
 def map_frame(page: Page, timeout: float = 30_000) -> Frame:

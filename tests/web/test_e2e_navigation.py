@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from _browser import page_point
+from _browser import offline_context, page_point
 from playwright.sync_api import Browser, Page
 
 if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
@@ -80,9 +80,7 @@ def collisions(boxes: dict) -> list[str]:
 @pytest.fixture
 def sized(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page at the viewport ``request.param`` with the network cut off."""
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    context.route("**/*", _local_only)
+    context = offline_context(browser, *request.param)
     page = context.new_page()
     yield page
     context.close()
@@ -91,19 +89,10 @@ def sized(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 @pytest.fixture
 def sized_default(browser: Browser) -> Iterator[Page]:
     """A 1366x768 page with the network cut off (the commonest office screen)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    context.route("**/*", _local_only)
+    context = offline_context(browser, 1366, 768)
     page = context.new_page()
     yield page
     context.close()
-
-
-def _local_only(route) -> None:
-    host = urlparse(route.request.url).hostname or ""
-    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 #: The city's box in the map (pixels): inside the map and clear of every control?

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import _browser
 import pytest
@@ -89,15 +89,7 @@ def finished(message: str | bytes) -> bool:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if (urlparse(route.request.url).hostname or "") in ("127.0.0.1", "localhost")
-            else route.abort()
-        ),
-    )
+    context = _browser.offline_context(browser, 1440, 1100)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

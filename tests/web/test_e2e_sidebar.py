@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from _browser import offline_context
 from playwright.sync_api import Browser, Locator, Page
 
 from dzgeo.filters import NO_PROJECTS_MARK
@@ -36,15 +37,7 @@ LISTS = ("类别", "产业", "细分领域", "地点", "状态（台账）")
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if (urlparse(route.request.url).hostname or "") in ("127.0.0.1", "localhost")
-            else route.abort()
-        ),
-    )
+    context = offline_context(browser, 1366, 768)
     yield context.new_page()
     context.close()
 
