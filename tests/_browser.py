@@ -56,6 +56,13 @@ def map_frame(page: Page, timeout: float = 30_000) -> Frame:
     return page.main_frame
 
 
+def map_centre(page: Page) -> tuple[float, float]:
+    """The middle of the map's box, in the page's viewport (where the mouse moves)."""
+    box = page.locator(MAP_BOX).bounding_box()
+    assert box is not None, "the map is not in the page"
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
 def page_point(page: Page, frame: Frame, point: dict) -> tuple[float, float]:
     """``point`` ({x, y} in ``frame``'s viewport, as getBoundingClientRect gives it) in the
     page's viewport, where the mouse moves: the same when the map sits in the page."""

@@ -485,8 +485,7 @@
           this._stale = true;
           this._shown = countBits(f.mask);
         } else {
-          this._d = this._d || dz.unpack(payload);
-          owners(this._d);
+          this._data();
           if (!this._index || this._stale) this._build(f);
           this._stale = false;
         }
@@ -522,8 +521,7 @@
         this._dzF = f; // the server's options: dzpicks.js composes its picks with f.rest
         this._dzLocal = false;
         if (this._map || !f.mask) {
-          this._d = this._d || dz.unpack(payload);
-          owners(this._d);
+          this._data();
           this._build(f);
           this._stale = false;
           this._draw();
@@ -532,6 +530,12 @@
           this._shown = countBits(f.mask);
         }
         this._defaultShown(f);
+      },
+      /** The payload, unpacked once, with each marker's project (owners). */
+      _data: function () {
+        this._d = this._d || dz.unpack(payload);
+        owners(this._d);
+        return this._d;
       },
       /** Switch the layer on or off as the view wants (``startHidden``: the 布局 view
        * opens with the zones in sight), unless the reader chose in the layer control. */

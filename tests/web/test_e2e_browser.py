@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import _browser
 import pytest
-from _browser import MAP_BOX, choose, launch, map_frame
+from _browser import choose, launch, map_centre, map_frame
 from _support import REPO, served
 from playwright.sync_api import Browser, Dialog, Page, Playwright, Route, sync_playwright
 
@@ -218,9 +218,7 @@ def test_pan_zoom_runs_nothing_and_a_filter_runs_once(app_server, offline):
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
     page.wait_for_timeout(800)
     before = runs(log)
-    box = page.locator(MAP_BOX).bounding_box()
-    assert box is not None
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = map_centre(page)
     page.mouse.move(cx, cy)
     page.mouse.down()
     page.mouse.move(cx - 120, cy - 60, steps=6)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from _browser import offline_context, page_point
+from _browser import MAP_BOX, map_centre, offline_context, page_point
 from playwright.sync_api import Browser, Page
 
 if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web 
 else:
     import test_e2e_browser as e2e
 
-ARTIFACTS, MAP_BOX, choose = e2e.ARTIFACTS, e2e.MAP_BOX, e2e.choose
+ARTIFACTS, choose = e2e.ARTIFACTS, e2e.choose
 map_frame, wait_for_map = e2e.map_frame, e2e.wait_for_map
 
 # the fixtures of test_e2e_browser.py, shared by name
@@ -251,7 +251,7 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_d
     zoom = frame.evaluate("window.map.getZoom()")
     box = page.locator(MAP_BOX).bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*map_centre(page))
     page.mouse.wheel(0, 400)
     page.wait_for_timeout(600)
     after = page.locator(MAP_BOX).bounding_box()
@@ -270,9 +270,7 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, sized_d
 
 def drag_and_zoom_to_10(page: Page, frame) -> None:
     """Drag the map from its centre by the mouse, zoom to 10, wait for the URL to say so."""
-    box = page.locator(MAP_BOX).bounding_box()
-    assert box is not None
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = map_centre(page)
     page.mouse.move(cx, cy)
     page.mouse.down()
     page.mouse.move(cx - 150, cy - 80, steps=6)
