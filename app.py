@@ -48,7 +48,7 @@ from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
-from dzgeo.web.mount import map_mount, mount_script
+from dzgeo.web.mount import map_mount, mount_script, view_script
 from dzgeo.web.page import app_css
 from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
 
@@ -546,8 +546,8 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     if ready and session.get("dz_picks_held") != path:
         options = cached_option_masks(layers, path)
     update = live.view_update(view, ask=None if ready else session.dz_ask, picks=options)
-    st.html(live.bridge_script(update), unsafe_allow_javascript=True)
-    if options is not None:  # on its way (a run stopped inside st.html sends it again)
+    view_component()(key=VIEW_KEY, data=live.packed_update(update))
+    if options is not None:  # on its way (a run stopped before it sends it again)
         session.dz_picks_held = path
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
     map_component()(
@@ -560,11 +560,26 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
 MAP_KEY = "dzmap"
 
 
+#: The view component's key (dzapp.css gives its element no room).
+VIEW_KEY = "dzview"
+
+
+@st.cache_resource
+def view_component() -> Callable[..., Any]:
+    """The component that hands each run's view update to the map (registered once per
+    server): a component, not ``st.html``, so the page loads no code of its own for it
+    before the map's (Streamlit's HTML element is a chunk of its own, fetched first)."""
+    return st.components.v2.component("dzgeo_view", js=view_script(), isolate_styles=False)
+
+
 @st.cache_resource
 def map_component() -> Callable[..., Any]:
     """The map's component, registered once per server: the map in the page itself
-    (:mod:`dzgeo.web.mount`), no iframe."""
-    return st.components.v2.component("dzgeo_map", js=mount_script(), isolate_styles=False)
+    (:mod:`dzgeo.web.mount`), no iframe, with the page's own styles (a compact head,
+    the map as tall as the screen allows: they come with it, not as an element before)."""
+    return st.components.v2.component(
+        "dzgeo_map", js=mount_script(), css=app_css(), isolate_styles=False
+    )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -616,7 +631,7 @@ def map_reported() -> None:
 
 
 def mark_map_ready() -> None:
-    """The map has drawn (or the user asked for the tables): draw the rest from now on."""
+    """The map has drawn (or could not be drawn): draw the rest from now on."""
     st.session_state.dz_map_ready = True
 
 
@@ -734,28 +749,31 @@ def page() -> None:
     state, key = current_state(layers)
     sync_url(state)
 
-    st.html(app_css())  # a compact head, the map as tall as the screen allows
-    st.title(TITLE)
-    st.caption(SUBTITLE)
-    if state == st.session_state.dz_initial:
-        for notice in capped_notices(st.session_state.dz_notices):
-            st.warning(markdown_literal(f"网址参数：{notice}"))
-    if state.basemap == "tianditu" and not key.strip():
-        st.warning(
-            "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。当前不显示底图。"
-        )
-
-    summary = st.empty()  # filled after the map's update left: that goes first
+    # the map's component first on the wire (the head is drawn above it, into a container
+    # made before it): the browser starts loading the component's code at the first delta
+    head = st.container()
     ready = map_and_view(layers, path, state, key)
-    summary.markdown(cached_summary(layers, path, state.filter, version))
+    with head:
+        st.title(TITLE)
+        st.caption(SUBTITLE)
+        if state == st.session_state.dz_initial:
+            for notice in capped_notices(st.session_state.dz_notices):
+                st.warning(markdown_literal(f"网址参数：{notice}"))
+        if state.basemap == "tianditu" and not key.strip():
+            st.warning(
+                "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。"
+                "当前不显示底图。"
+            )
+        st.markdown(cached_summary(layers, path, state.filter, version))
     projects = cached_projects(layers, path, state.filter)
     if not ready:
         # the sidebar's widgets wait too (their values are in the session state already):
         # drawn in the map's batch they held up its iframe (~0.6 s of a 2 s open); the
-        # sidebar's title keeps its room, so the map does not shift when they come
+        # sidebar's title keeps its room, so the map does not shift when they come. No
+        # button to skip the wait: a widget's code is fetched before the map's is run,
+        # and a map that cannot be drawn reports too (dzmount.js), with its reason
         st.sidebar.header(SIDEBAR_TITLE)
         st.caption("地图绘制完成后显示筛选、项目表格与下载…")
-        st.button("现在显示表格", on_click=mark_map_ready)
         return
 
     shown = cached_tables(layers, path, state.filter)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -21,8 +20,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-_ASK = re.compile(r'"ask":"([0-9a-f]+)"')
-_TOKEN = re.compile(r'"token":"([^"]+)"')
+#: The app's two components (st.components.v2): the map, whose "ready" state answers
+#: the app's ask, and the view hand-over, whose data carries the ask and the view token.
+MAP_COMPONENT = "dzgeo_map"
+VIEW_COMPONENT = "dzgeo_view"
 
 
 @dataclass
@@ -111,13 +112,14 @@ class Session:
                 element.multiselect.id,
                 list(element.multiselect.options),
             )
-        elif kind == "bidi_component":  # the map (st.components.v2): its state widget
-            self.component_id = element.bidi_component.id
-        elif kind == "html":
-            found = _ASK.search(element.html.body)
-            self.ask = found.group(1) if found else ""
-            token = _TOKEN.search(element.html.body)
-            self.view_token = token.group(1) if token else self.view_token
+        elif kind == "bidi_component":
+            component = element.bidi_component
+            if component.component_name.endswith(MAP_COMPONENT):  # its state widget
+                self.component_id = component.id
+            elif component.component_name.endswith(VIEW_COMPONENT):
+                update = json.loads(component.json)
+                self.ask = update.get("ask", "")
+                self.view_token = update.get("token", self.view_token)
         elif kind == "markdown":
             self.texts.append(element.markdown.body)
 

@@ -7,7 +7,8 @@ bit mask of the ones the filter lets through. That element stays byte-identical 
 the filter changes, so Streamlit sends it once and later only refers to it by hash.
 What a filter does change travels as :func:`view_update`: the new mask, the county
 colouring, labels and legend (a few kB), applied in the browser by ``dzmap.view``
-(``static/dzgeo/dzmap.js``) through the small script of :func:`bridge_script`.
+(``static/dzgeo/dzmap.js``), handed over by the app's view component
+(``static/dzgeo/dzview.js``) as :func:`packed_update`.
 
 Which projects pass is decided here, in Python, by :func:`dzgeo.filters.apply_filter`
 (the one filter rule); the browser only reads the mask.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,9 +32,9 @@ from dzgeo.web.projects import city_anchor, layer_markers, project_payload
 
 __all__ = [
     "bit_set",
-    "bridge_script",
     "live_projects",
     "live_view",
+    "packed_update",
     "project_mask",
     "project_stages",
     "view_update",
@@ -131,34 +133,22 @@ def view_update(view: ViewLayers, *, ask: str | None = None, picks: str | None =
     )
 
 
-def packed_update(update: str) -> str:
+def packed_update(update: str) -> dict[str, Any]:
     """``update`` as ``{token, ask, packed, picks}``: its JSON zlib-packed in base64
     (popups and legend HTML pack 4–5×), token and ask left readable; the option masks
-    (``picks``) packed on their own, taken by the map whatever the token."""
+    (``picks``) packed on their own, taken by the map whatever the token. Plain JSON
+    data for the view component (never HTML: nothing in it is parsed as markup)."""
     data = json.loads(update)
     picks = data.pop("picks", None)
     if picks is not None:
         update = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    outer = {"token": data["token"], "packed": _packed(update)}
+    outer: dict[str, Any] = {"token": data["token"], "packed": _packed(update)}
     if data.get("ask"):
         outer["ask"] = data["ask"]
     if picks is not None:
         outer["picks"] = {"packed": _packed(json.dumps(picks, separators=(",", ":")))}
-    return script_json(outer)
+    return outer
 
 
 def _packed(text: str) -> str:
     return base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
-
-
-def bridge_script(update: str) -> str:
-    """A ``<script>`` for the app page: keep ``update`` (packed) for the map and hand
-    it over when the map is there (otherwise the map takes it when it has loaded)."""
-    update = packed_update(update)
-    return (
-        "<script>(function (u) {\n"
-        "  window.dzPendingView = u;\n"
-        "  var dz = window.dzmap;\n"
-        "  if (dz && dz.view) dz.view(u);\n"
-        f"}})({update});</script>"
-    )

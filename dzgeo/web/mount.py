@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from dzgeo.settings import STATIC_DIR
-from dzgeo.web.page import MapParts, normalise_ids, root_figure
+from dzgeo.web.page import MapParts, assemble, normalise_ids, root_figure
 
-__all__ = ["MOUNT_CLASS", "MapMount", "map_mount", "mount_script"]
+__all__ = ["MOUNT_CLASS", "MapMount", "map_mount", "mount_script", "view_script"]
 
 #: Class of the element the mount script puts the map into (sized by dzapp.css).
 MOUNT_CLASS = "dz-map-box"
@@ -34,8 +34,14 @@ _ELEMENT = re.compile(r'<div class="folium-map" id="[^"]+" ?></div>')
 
 
 def mount_script() -> str:
-    """The component's module (``static/dzgeo/dzmount.js``)."""
+    """The map component's module (``static/dzgeo/dzmount.js``)."""
     return (STATIC_DIR / "dzgeo" / "dzmount.js").read_text(encoding="utf-8")
+
+
+def view_script() -> str:
+    """The view component's module (``static/dzgeo/dzview.js``): hands each run's
+    :func:`dzgeo.web.live.packed_update` to the map."""
+    return (STATIC_DIR / "dzgeo" / "dzview.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,7 @@ def map_mount(parts: MapParts) -> MapMount:
     The page's own ``html, body`` and full-window ``#map`` rules are left out: the map
     sits in the app's page, in a box the app sizes.
     """
-    fmap = parts.map
-    for group in parts.overlays:
-        fmap.add_child(group)
-    fmap.add_child(parts.control)
+    fmap = assemble(parts)
     names = ",".join(group.get_name() for group in parts.overlays)
     handles = (  # after the map script (ids normalised with the page's)
         f"<script>window.map = {fmap.get_name()};\n"

@@ -42,8 +42,6 @@ CSS_ASSETS = ("vendor/leaflet-1.9.4/leaflet.css", "dzgeo/dzmap.css")
 APP_CSS = "dzgeo/dzapp.css"
 
 MIN_ZOOM, MAX_ZOOM = 7, 16
-#: Pixels kept free on the map's right when it first fits the city (control, legend).
-FIT_PAD_RIGHT = 260
 
 Assets = Literal["served", "inline"]
 
@@ -103,6 +101,25 @@ class DzCall(MacroElement):
         root_figure(self).script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
 
 
+class DzStart(MacroElement):
+    """The map's first view, set once everything is on it (after the layer control):
+    the URL's position or the whole city clear of the controls (``dzmap.start``). The
+    map has no view before, so Leaflet holds every layer back and draws it once, there
+    (a view in the constructor and a fit after it drew everything two or three times)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        dzmap.start({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DzStart"
+
+
 class DzSetup(MacroElement):
     """Panes, scale bar and background of the map (runs before any layer)."""
 
@@ -150,6 +167,8 @@ def build_map(
     )
     # folium hands min/max zoom to its own tile layer only; with no tiles, tell the map
     fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM, scrollWheelZoom=False)
+    # no zoom, so no view yet: the map's one first view is set by DzStart (assemble)
+    del fmap.options["zoom"]
     fmap.default_js = (
         [(Path(p).stem, f"{SERVED_PREFIX}/{p}") for p in JS_ASSETS] if assets == "served" else []
     )
@@ -173,26 +192,27 @@ def build_map(
         ).add_to(fmap)
     for overlay in base.overlays:
         fmap.add_child(_feature_group(overlay))
-    # room on the right for the layer control and the legend
-    fmap.fit_bounds(
-        [list(base.bounds[0]), list(base.bounds[1])],
-        padding_top_left=(10, 10),
-        padding_bottom_right=(FIT_PAD_RIGHT, 10),
-    )
     groups = [_feature_group(overlay) for overlay in view.overlays]
     return MapParts(fmap, groups, folium.LayerControl(collapsed=False, position="topright"))
 
 
 def render_html(parts: MapParts, *, title: str = "") -> str:
     """The whole page of ``parts`` (overlays and layer control added), ids normalised."""
-    fmap = parts.map
-    for group in parts.overlays:
-        fmap.add_child(group)
-    fmap.add_child(parts.control)
+    fmap = assemble(parts)
     figure = root_figure(fmap)
     if title:
         figure.title = html.escape(title)
     return normalise_ids(figure.render())
+
+
+def assemble(parts: MapParts) -> folium.Map:
+    """``parts``'s map with its overlays, the layer control and the first view added."""
+    fmap = parts.map
+    for group in parts.overlays:
+        fmap.add_child(group)
+    fmap.add_child(parts.control)
+    fmap.add_child(DzStart(), name="dz_start")
+    return fmap
 
 
 def root_figure(element: Element) -> Figure:
@@ -214,8 +234,9 @@ def normalise_ids(text: str) -> str:
 
 
 def app_css() -> str:
-    """The app page's ``<style>`` element (:data:`APP_CSS`)."""
-    return "<style>\n" + (ASSETS_DIR / APP_CSS).read_text(encoding="utf-8") + "</style>"
+    """The app page's own styles (:data:`APP_CSS`), given to its map component: they
+    reach the page with the map, not as an element of their own before it."""
+    return (ASSETS_DIR / APP_CSS).read_text(encoding="utf-8")
 
 
 def inline_assets() -> str:

@@ -208,7 +208,9 @@
     map.on("moveend", function () {
       map._dzInMotion = false;
     });
-    if (document.fonts && document.fonts.ready) document.fonts.ready.then(again);
+    // a font that finishes loading changes the labels' sizes (asking for fonts.ready
+    // instead would recompute the page's style while the map is being made: ~12 ms)
+    if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", again);
     // a control that comes, goes or changes size (the legend folded, the layer control
     // rebuilt by a rerun, a notice) fires no map event
     if (window.MutationObserver) {

@@ -4,7 +4,7 @@
  * Stylesheets and scripts are loaded once per page (Leaflet and dzmap.js stay); the map
  * element goes into a box the app sizes (dzapp.css), the map script runs, and dzmap.js
  * gets dz.report, its way to tell the app the map has drawn (the component's "ready"
- * state). Called again on every run: the same map (data.key) is left as it is — later
+ * state; a map that cannot be mounted reports too, so the rest of the page comes). Called again on every run: the same map (data.key) is left as it is — later
  * views reach it through dzmap.view — another one replaces it.
  */
 
@@ -81,5 +81,8 @@ export default function (component) {
     note.className = "dz-mount-error";
     note.textContent = String(error.message || error);
     parentElement.appendChild(note);
+    // no map will report it has drawn: let the tables and filters come all the same
+    const pending = window.dzPendingView;
+    if (pending && pending.ask) dz.report(pending.ask);
   });
 }

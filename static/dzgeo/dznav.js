@@ -184,16 +184,6 @@
     });
   }
 
-  /** Run ``fn`` once the map is still. While a zoom animation runs (folium's first fit
-   * animates to a fractional zoom in the app's frame), Leaflet ignores a new setView and
-   * the animation's end puts the map where the animation was going. */
-  function whenStill(map, fn) {
-    if (!map._animatingZoom) return fn();
-    map.once("zoomend", function () {
-      whenStill(map, fn);
-    });
-  }
-
   /** Set up navigation: called by dzmap.setup with its options (``city`` bounds). */
   dz.navigation = function (map, opts) {
     opts = opts || {};
@@ -214,25 +204,25 @@
     Array.prototype.forEach.call(root.querySelectorAll(".leaflet-control-zoom a"), function (a) {
       a.addEventListener("click", moved);
     });
-    // the URL's position, else the whole city (once the map is still)
-    function openAtUrlPosition() {
-      var pos = dz.readPosition(topWindow().location.search);
-      if (pos) {
-        map._dzFitting = true;
-        map.setView(pos.center, pos.zoom, { animate: false });
-        map._dzFitting = false;
-        map._dzMoved = true;
-      } else {
-        dz.fitCity(map);
-      }
-      map.on("moveend", function () {
-        syncUrl(map);
-      });
+    return map;
+  };
+
+  /** The map's first view, once everything is on it (dzgeo.web.page.DzStart: the map
+   * was made without one, so Leaflet drew nothing yet): the URL's position, else the
+   * whole city clear of the controls. Every layer is then drawn once, there. */
+  dz.start = function (map) {
+    var pos = dz.readPosition(topWindow().location.search);
+    if (pos) {
+      map._dzFitting = true;
+      map.setView(pos.center, pos.zoom, { animate: false });
+      map._dzFitting = false;
+      map._dzMoved = true;
+    } else {
+      dz.fitCity(map);
     }
-    // after the page script: folium fits the bounds after setup
-    setTimeout(function () {
-      whenStill(map, openAtUrlPosition);
-    }, 0);
+    map.on("moveend", function () {
+      syncUrl(map);
+    });
     return map;
   };
 })();
