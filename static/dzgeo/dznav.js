@@ -213,13 +213,16 @@
   dz.start = function (map) {
     var pos = dz.readPosition(topWindow().location.search);
     if (pos) {
+      // moved first: the layers drawn by this first view (the legend) must not refit it
+      map._dzMoved = true;
       map._dzFitting = true;
       map.setView(pos.center, pos.zoom, { animate: false });
       map._dzFitting = false;
-      map._dzMoved = true;
     } else {
       dz.fitCity(map);
     }
+    // the position opened (kept in every URL Streamlit writes from now on), then each move
+    syncUrl(map);
     map.on("moveend", function () {
       syncUrl(map);
     });
