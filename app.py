@@ -21,6 +21,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -178,19 +179,28 @@ def cached_fixed_tables(_layers: Layers, path: str) -> dict[str, pd.DataFrame]:
     }
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_industry_panel(_layers: Layers, path: str, year: int | None) -> pd.DataFrame:
+    """The 12 industries with the progress of all their projects (in ``year``): the same
+    for every filter, so a filter change sends it by reference only."""
+    return tables.industry_panel(
+        _layers.industries, _layers.projects, _layers.vocab, year=year, passing_column=False
+    )
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, pd.DataFrame]:
-    """The tables shown for ``flt``: projects, 表1 and the 12 industries."""
+def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, pa.Table]:
+    """The tables shown for ``flt``: projects, counties, 表1 and the 12 industries, as
+    Arrow tables for ``st.dataframe`` (:func:`dzgeo.tables.display_table`)."""
     projects = cached_projects(_layers, path, flt)
     fixed = cached_fixed_tables(_layers, path)
-    return {
+    shown = {
         "projects": tables.table_rows(fixed["projects"], _layers.projects, projects),
         "counties": tables.county_table(projects, _layers.counties),
         "indicators": fixed["indicators"],
-        "industries": tables.industry_panel(
-            _layers.industries, projects, _layers.vocab, year=flt.year
-        ),
+        "industries": cached_industry_panel(_layers, path, flt.year),
     }
+    return {name: tables.display_table(frame) for name, frame in shown.items()}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -498,7 +508,7 @@ def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -
         )
 
 
-def panels(shown: dict[str, pd.DataFrame], notes: str, ledger: Callable[[], None]) -> None:
+def panels(shown: dict[str, pa.Table], notes: str, ledger: Callable[[], None]) -> None:
     """表1, the 12 industries, the county counts, the notes (Markdown) and the ledger tab
     (drawn by ``ledger``)."""
     tab1, tab2, tab4, tab3, tab5 = st.tabs(
@@ -513,7 +523,10 @@ def panels(shown: dict[str, pd.DataFrame], notes: str, ledger: Callable[[], None
         )
         st.dataframe(shown["indicators"], hide_index=True, height=_height(shown["indicators"]))
     with tab2:
-        st.caption("各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）")
+        st.caption(
+            "各产业 2022 年目标、重点支持项目数与核心区（规划第三章、专栏 1–12）；"
+            "台账的在建、竣工与总投资为该产业全部项目的，筛选结果各产业的项目数见地图上方"
+        )
         st.dataframe(shown["industries"], hide_index=True, height=_height(shown["industries"]))
     with tab4:
         st.caption(COUNT_RULE)
@@ -712,7 +725,7 @@ def upload_preview(
         st.rerun()
 
 
-def _height(frame: pd.DataFrame, rows: int = 25) -> int:
+def _height(frame: pa.Table, rows: int = 25) -> int:
     """Pixel height showing up to ``rows`` rows of ``frame`` without inner scrolling."""
     return 38 + 35 * min(len(frame), rows)
 

@@ -12,6 +12,7 @@ from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dzgeo.counting import CITY_LEVEL, county_counts, n_city_level, project_counties
 from dzgeo.frames import records
@@ -170,6 +171,13 @@ def compact(frame: pd.DataFrame, max_share: float = 0.5) -> pd.DataFrame:
     return out
 
 
+def display_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table for ``st.dataframe``, without pandas' schema metadata
+    (~2 kB of JSON per table, which Streamlit would send again with every filter
+    change); the same columns, types and values on screen."""
+    return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+
+
 def table_rows(table: pd.DataFrame, everything: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``table`` — one per row of ``everything``, in its order (e.g. the
     :func:`project_table` of all projects, made once) — for the rows of ``shown`` (a
@@ -241,15 +249,24 @@ def change_text(baseline: object, target: object, unit: str = "") -> str:
     return f"{t / b:.2f} 倍"
 
 
+#: The industry panel's column of the projects a filter lets through.
+PASSING = "符合筛选"
+
+
 def industry_panel(
     industries: pd.DataFrame,
     projects: pd.DataFrame,
     vocab: Vocabulary,
     *,
     year: int | None = None,
+    passing_column: bool = True,
 ) -> pd.DataFrame:
     """The 12 industries: group, 2022 target, projects (all / passing), core areas; with
-    the ledger's fields also 在建 / 竣工 / 总投资 of the passing projects (in ``year``)."""
+    the ledger's fields also 在建 / 竣工 / 总投资 of ``projects`` (in ``year``).
+
+    ``passing_column=False``: no 符合筛选 column — the panel of all projects, the same
+    for every filter (the app's tab: sent once, then by reference; the line above the map
+    gives the filter's count per industry)."""
     passing = industry_counts(projects, vocab)
     has_ledger = "status" in projects.columns
     progress = progress_totals(projects, vocab, year=year) if has_ledger else None
@@ -263,7 +280,7 @@ def industry_panel(
                 "类别": str(row.get("group", "")),
                 "2022 年目标": str(row.get("targets", "") or ""),
                 "重点项目": int(total) if _is_number(total) else 0,
-                "符合筛选": passing.get(name, 0),
+                **({PASSING: passing.get(name, 0)} if passing_column else {}),
                 **(_progress_cells(progress[name]) if progress is not None else {}),
                 "核心区": "、".join(split_multi(row.get("core_areas"))),
                 "规划章节": str(row.get("plan_section", "") or ""),

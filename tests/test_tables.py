@@ -113,9 +113,37 @@ def test_industry_panel_lists_targets_projects_and_core_areas(layers, some):
     panel = tables.industry_panel(layers.industries, some, layers.vocab)
     assert len(panel) == 12
     assert panel["重点项目"].sum() == len(layers.projects)
-    assert panel["符合筛选"].sum() == len(some)
+    assert panel[tables.PASSING].sum() == len(some)
     row = panel.set_index("产业").loc["高端装备产业"]
     assert "600" in row["2022 年目标"]
     assert "宁津县" in row["核心区"].split("、")
     core = split_multi(layers.industries.set_index("name").loc["高端装备", "core_areas"])
     assert row["核心区"] == "、".join(core)
+
+
+def test_the_apps_industry_panel_is_the_same_for_every_filter(layers, some):
+    """Without the passing column the panel of all projects is what every filter shows
+    (so a filter change sends it by reference only)."""
+    plan = tables.industry_panel(
+        layers.industries, layers.projects, layers.vocab, passing_column=False
+    )
+    full = tables.industry_panel(layers.industries, some, layers.vocab)
+    assert tables.PASSING not in plan.columns
+    assert list(plan.columns) == [c for c in full.columns if c != tables.PASSING]
+    assert plan["重点项目"].tolist() == full["重点项目"].tolist()
+
+
+def test_display_table_is_the_frame_without_pandas_metadata(layers, some):
+    from streamlit.dataframe_util import convert_arrow_table_to_arrow_bytes as arrow_bytes
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes as pandas_bytes
+
+    names = dict(zip(layers.counties["adcode"], layers.counties["name"], strict=True))
+    every = tables.compact(tables.project_table(layers.projects, names))
+    rows = tables.table_rows(every, layers.projects, some)
+    shown = tables.display_table(rows)
+    assert shown.schema.metadata is None
+    assert shown.column_names == list(rows.columns) and shown.num_rows == len(rows)
+    back = shown.to_pandas()
+    for column in rows.columns:  # the same text and numbers on screen
+        assert back[column].astype(str).tolist() == rows[column].astype(str).tolist()
+    assert len(arrow_bytes(shown)) < len(pandas_bytes(rows)) - 1500
