@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -40,7 +40,7 @@ class Session:
     """One app session over ``ws://…/_stcore/stream``."""
 
     url: str  # http://host:port
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] | dict[str, list[str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     widgets: dict[str, WidgetState] = field(default_factory=dict)
     multiselects: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # label ->
@@ -103,6 +103,10 @@ class Session:
     def _take(self, fwd: ForwardMsg) -> None:
         if fwd.metadata.cacheable and fwd.hash:
             self.cached.add(fwd.hash)
+        if fwd.WhichOneof("type") == "page_info_changed":
+            # the app wrote its URL: the next run sends it, as a browser's page would (the
+            # app takes a URL other than the one it wrote for a step back in history)
+            self.query = parse_qs(fwd.page_info_changed.query_string, keep_blank_values=True)
         if fwd.WhichOneof("type") != "delta" or fwd.delta.WhichOneof("type") != "new_element":
             return
         element = fwd.delta.new_element
