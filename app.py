@@ -49,9 +49,10 @@ from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
-from dzgeo.web.mount import map_mount, mount_script, view_script
+from dzgeo.web.mount import map_mount, mount_script, table_script, view_script
 from dzgeo.web.page import app_css
 from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
+from dzgeo.web.table import table_data
 
 TITLE = "德州市新旧动能转换规划地图"
 SUBTITLE = f"《{settings.PLAN_TITLE}》的空间布局与重点支持项目"
@@ -190,12 +191,11 @@ def cached_industry_panel(_layers: Layers, path: str, year: int | None) -> pd.Da
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, pa.Table]:
-    """The tables shown for ``flt``: projects, counties, 表1 and the 12 industries, as
+    """The tables shown for ``flt``: counties, 表1 and the 12 industries, as
     Arrow tables for ``st.dataframe`` (:func:`dzgeo.tables.display_table`)."""
     projects = cached_projects(_layers, path, flt)
     fixed = cached_fixed_tables(_layers, path)
     shown = {
-        "projects": tables.table_rows(fixed["projects"], _layers.projects, projects),
         "counties": tables.county_table(projects, _layers.counties),
         "indicators": fixed["indicators"],
         "industries": cached_industry_panel(_layers, path, flt.year),
@@ -550,9 +550,6 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     session.setdefault("dz_ask", uuid.uuid4().hex)
     ready = session.get("dz_map_ready", False) or not st.context.headers
     view = cached_live_view(layers, path, state)
-    focus = session.pop("dz_focus_once", None)  # the 定位 action: applied once
-    if focus:
-        view = webmap.with_focus(view, focus)
     # the pick lists' option masks: once per page and ledger version, after the map drew
     # (not on the page-open path); from then on the map follows a pick at once
     options = None
@@ -606,34 +603,22 @@ def cached_map_data(_layers: Layers, path: str, state: ViewState, key: str) -> d
     return map_mount(parts).data()
 
 
-#: Above this many projects the 定位 action takes a typed 编号 instead of a list.
-LOCATE_LIST_MAX = 2000
+#: The table component's key.
+TABLE_KEY = "dztable"
 
 
-def locate_box(projects: gpd.GeoDataFrame) -> None:
-    """The 定位 action: pick a project, the map flies to it and opens its popup."""
+@st.cache_resource
+def table_component() -> Callable[..., Any]:
+    """The 重点项目 table's component (registered once per server): drawn in the browser
+    from every project's row, sent once (:mod:`dzgeo.web.table`)."""
+    return st.components.v2.component("dzgeo_table", js=table_script(), isolate_styles=False)
 
-    def chosen() -> None:
-        value = st.session_state.get("w_focus")
-        if value:
-            st.session_state.dz_focus_once = str(value).strip()
 
-    ids = projects["id"].astype(str).tolist()
-    if len(ids) <= LOCATE_LIST_MAX:
-        if st.session_state.get("w_focus") not in ids:  # the filter changed under it
-            st.session_state.w_focus = None
-        names = dict(zip(ids, projects["name"].astype(str), strict=True))
-        st.selectbox(
-            "在地图上定位",
-            ids,
-            index=None,
-            key="w_focus",
-            on_change=chosen,
-            format_func=lambda i: f"{i} {names.get(i, '')}",
-            placeholder="选择一个项目：地图飞到该项目并打开其弹窗",
-        )
-    else:
-        st.text_input("在地图上定位（项目编号）", key="w_focus", on_change=chosen)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_table_data(_layers: Layers, path: str) -> dict[str, Any]:
+    """Every project's row for the table component (the same for every filter)."""
+    every = cached_fixed_tables(_layers, path)["projects"]
+    return table_data(every, picks.picks_key(path, len(_layers.projects)))
 
 
 def map_reported() -> None:
@@ -790,14 +775,12 @@ def page() -> None:
         return
 
     shown = cached_tables(layers, path, state.filter)
-    locate_box(projects)
     st.subheader("重点项目")
     st.caption(COUNT_RULE)
-    if len(projects):
-        # paged past 1,000 rows: the browser fetches further rows as it scrolls
-        st.dataframe(shown["projects"], hide_index=True, lazy=True)
-    else:
+    if not len(projects):
         st.info(tables.EMPTY_MESSAGE)
+    # every row reached the browser once: it shows those of the map's mask by itself
+    table_component()(key=TABLE_KEY, data=cached_table_data(layers, path))
     st.caption(
         "下载符合条件的项目（表格、GeoJSON）、离线网页地图或简报图。"
         "未指明具体地点的全市层面项目不带坐标（GeoJSON 几何为空），见“位置说明”列："

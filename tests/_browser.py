@@ -23,6 +23,24 @@ MAP_BOX = f".{MOUNT_CLASS}"
 MAP_READY = f"{MAP_BOX} .leaflet-container"
 
 
+#: How many rows the 重点项目 table (dztable.js) shows; null until it has its data.
+TABLE_ROWS_JS = (
+    "() => { const t = document.querySelector('.dz-table[data-dz-rows]');"
+    " return t ? Number(t.dataset.dzRows) : null; }"
+)
+
+
+def wait_for_table(page: Page, rows: int | None = None, timeout: float = 30_000) -> int:
+    """Until the project table has its data (and shows ``rows`` rows); how many it shows.
+    It comes with the run after the map's first draw, the rest of the page."""
+    page.wait_for_function(
+        f"(n) => {{ const r = ({TABLE_ROWS_JS})(); return r !== null && (n === null || r === n);}}",
+        arg=rows,
+        timeout=timeout,
+    )
+    return int(page.evaluate(TABLE_ROWS_JS))
+
+
 def launch(playwright: Playwright) -> Browser:
     """Debian's chromium, headless; fails (never skips) when it is not installed."""
     if not CHROMIUM.exists():

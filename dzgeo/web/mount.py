@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from dzgeo.settings import STATIC_DIR
 from dzgeo.web.page import MapParts, assemble, normalise_ids, root_figure
 
-__all__ = ["MOUNT_CLASS", "MapMount", "map_mount", "mount_script", "view_script"]
+__all__ = ["MOUNT_CLASS", "MapMount", "map_mount", "mount_script", "table_script", "view_script"]
 
 #: Class of the element the mount script puts the map into (sized by dzapp.css).
 MOUNT_CLASS = "dz-map-box"
@@ -36,6 +36,11 @@ _ELEMENT = re.compile(r'<div class="folium-map" id="[^"]+" ?></div>')
 def mount_script() -> str:
     """The map component's module (``static/dzgeo/dzmount.js``)."""
     return (STATIC_DIR / "dzgeo" / "dzmount.js").read_text(encoding="utf-8")
+
+
+def table_script() -> str:
+    """The project table component's module (``static/dzgeo/dztable.js``)."""
+    return (STATIC_DIR / "dzgeo" / "dztable.js").read_text(encoding="utf-8")
 
 
 def view_script() -> str:

@@ -28,7 +28,7 @@ MAP_DECIMALS = 5
 class Part:
     """One call into ``dzmap.js``: ``dzmap.<kind>(payload, options)``; both JSON text."""
 
-    kind: Literal["store", "geo", "labels", "projects", "legend", "focus"]
+    kind: Literal["store", "geo", "labels", "projects", "legend"]
     payload: str
     options: str = "{}"
 

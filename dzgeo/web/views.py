@@ -144,7 +144,6 @@ __all__ = [
     "standalone_html",
     "view_layers",
     "view_token",
-    "with_focus",
 ]
 
 #: County fill opacity at most, over a tile basemap (the basemap must stay readable).
@@ -390,17 +389,6 @@ def view_layers(
         control=False,
     )
     return ViewLayers(token, n, (fill, labels, points, key))
-
-
-def with_focus(view: ViewLayers, project_id: str) -> ViewLayers:
-    """``view`` with a part that flies the map to project ``project_id`` and opens its
-    popup (the app's 定位 action), in its last overlay group (the legend's, which every
-    map has) and under a token of its own, so that the map applies it once."""
-    part = Part("focus", script_json({"id": project_id}))
-    *rest, last = view.overlays
-    last = Overlay(last.name, (*last.parts, part), last.show, last.control)
-    token = f"{view.token}@{project_id}"
-    return ViewLayers(token, view.n_projects, (*rest, last))
 
 
 def _corridor_key(cell: object) -> str:

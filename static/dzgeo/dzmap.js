@@ -341,8 +341,8 @@
     return true;
   };
 
-  /** Take the app's latest view update (the app's bridge script keeps it in the page,
-   * the map sits in the same page: dzmount.js). */
+  /** Take the app's latest view update (the app's view component keeps it in the page,
+   * dzview.js; the map sits in the same page: dzmount.js). */
   dz.pullView = function () {
     if (window.dzPendingView) dz.view(window.dzPendingView);
   };
@@ -467,8 +467,17 @@
     d.many = { multi: multi, industry: industry };
   }
 
+  /** The project mask now shown (bytes of bits; null: every project), kept in
+   * dz.maskBits and announced as the window event "dz:mask" (the app's project table,
+   * dztable.js, shows the same rows). */
+  dz.announceMask = function (bits) {
+    dz.maskBits = bits || null;
+    window.dispatchEvent(new CustomEvent("dz:mask"));
+  };
+
   dz.projects = function (payload, opts) {
     opts = opts || {};
+    dz.announceMask(opts.mask ? dz.bits(opts.mask) : null);
     var Layer = L.Layer.extend({
       _dzKind: "projects",
       addTo: function (target) {
@@ -520,6 +529,7 @@
       setMask: function (f) {
         this._dzF = f; // the server's options: dzpicks.js composes its picks with f.rest
         this._dzLocal = false;
+        dz.announceMask(f.bits || (f.mask ? dz.bits(f.mask) : null));
         if (this._map || !f.mask) {
           this._data();
           this._build(f);
@@ -668,7 +678,7 @@
        * holds several projects); false when no project has that id. */
       focus: function (id) {
         dz.projectsWanted = true; // the reader asked to see a project: keep the layer on
-        var owner = this._dzMap || this._dzMapOf;
+        var owner = this._dzMap;
         if (!this._map && this._dzParent && owner) owner.addLayer(this._dzParent);
         var map = this._map;
         var d = this._d;
@@ -790,22 +800,6 @@
     if (order.length === 1) return order[0];
     return order.slice(0, 2).join("、") + (order.length > 2 ? " 等 " + order.length + " 地" : "");
   }
-
-  /** A layer that, once added, shows project ``payload.id`` of the current project layer. */
-  dz.focus = function (payload) {
-    var Focus = L.Layer.extend({
-      onAdd: function (map) {
-        var layer = dz.lastProjects || dz.lastProjectsMade;
-        if (!layer) return;
-        layer._dzMapOf = map;
-        setTimeout(function () {
-          layer.focus(payload.id);
-        }, 0);
-      },
-      onRemove: function () {},
-    });
-    return new Focus();
-  };
 
   function clusterIcon(props, d) {
     var n = props.n || props.point_count;

@@ -156,6 +156,7 @@
       layer._shown = countSet(keep, n);
     }
     layer._dzLocal = true;
+    if (dz.announceMask) dz.announceMask(keep); // the project table follows at once
     var map = layer._map || layer._dzMap;
     if (!map) return;
     var el = map.getContainer();

@@ -1,4 +1,5 @@
-"""The app's map in a real headless Chromium: labels, navigation, history, 定位, notices.
+"""The app's map in a real headless Chromium: labels, navigation, history, the project
+table (its rows locate a project), notices.
 
 Same set-up as test_e2e_browser.py (its fixtures: the app on a free port, Debian's
 chromium, the network cut off). Screenshots at the three viewports go to
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from _browser import MAP_BOX, map_centre, offline_context, page_point
+from _browser import MAP_BOX, map_centre, offline_context, page_point, wait_for_table
 from playwright.sync_api import Browser, Page
 
 if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
@@ -345,20 +346,39 @@ def test_back_undoes_the_last_filter_and_forward_redoes_it(app_server, sized_def
     assert fourth["payload"] == second["payload"]
 
 
-def test_locate_flies_to_a_project_and_opens_its_popup(app_server, sized_default, layers):
+def test_the_project_table_follows_the_filter_sorts_and_locates(app_server, sized_default, layers):
+    """The 重点项目 table (drawn in the browser from rows sent once) shows the filter's
+    projects, follows a filter change, sorts by a column head, and a click on a row flies
+    the map to that project and opens its popup (the 布局 view: the layer switches on)."""
     url, _ = app_server
     page = sized_default
     page.goto(f"{url}/?industry={quote('新材料')}")
     wait_for_map(page)
-    row = layers.projects[layers.projects["industry"] == "新材料"].iloc[3]
-    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("在地图上定位"))
-    box.click()
-    page.keyboard.type(str(row["id"]))
-    page.get_by_role("option").filter(has_text=str(row["id"])).first.click()
+    chosen = layers.projects[layers.projects["industry"] == "新材料"]
+    assert wait_for_table(page, len(chosen)) == len(chosen)
+    shown = page.locator(".dz-table tbody tr[data-row]")
+    first_ids = [t.split()[0] for t in shown.all_inner_texts()[:3]]
+    assert first_ids == [str(i) for i in chosen["id"].iloc[:3]]  # the layers' order
+    # a click on 编号's head sorts down the second time
+    head = page.locator(".dz-table th button", has_text="编号")
+    head.click()
+    head.click()
+    page.wait_for_function(
+        "() => document.querySelector('.dz-table th').getAttribute('aria-sort') === 'descending'"
+    )
+    assert shown.first.inner_text().split()[0] == max(chosen["id"].astype(str))
+    # another filter: the table follows the map
+    choose(page, "产业", "新能源")
+    both = layers.projects[layers.projects["industry"].isin(["新材料", "新能源"])]
+    wait_for_table(page, len(both))
+    # a click on a row: the map flies there and opens the project's popup
+    row = chosen.iloc[3]
+    shown.filter(has_text=str(row["id"])).first.click()
     popup = map_frame(page).locator(".leaflet-popup-content")
     popup.wait_for(timeout=15_000)
-    assert str(row["name"]) in popup.inner_text()
-    assert str(row["id"]) in popup.inner_text()
+    assert str(row["name"]) in popup.inner_text() and str(row["id"]) in popup.inner_text()
+    # every text is text: no row became markup
+    assert page.locator(".dz-table tbody td *").count() == 0
 
 
 def test_offline_page_never_holds_the_tianditu_key(app_server, sized_default):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from _browser import offline_context
+from _browser import offline_context, wait_for_table
 from playwright.sync_api import Browser, Locator, Page
 
 from dzgeo.filters import NO_PROJECTS_MARK
@@ -51,7 +51,7 @@ def sidebar_list(page: Page, label: str) -> Locator:
 def settled(page: Page) -> None:
     """Wait until the run after the map's first draw is done (it draws the sidebar again:
     a list opened before that closes under the click)."""
-    page.get_by_text("在地图上定位").wait_for(timeout=30_000)
+    wait_for_table(page)
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
