@@ -45,13 +45,13 @@ from dzgeo.ledger.conditions import FIRST_YEAR, last_year
 from dzgeo.ledger.store import LedgerStore, open_store
 from dzgeo.literal import capped_notices, markdown_lines, markdown_literal
 from dzgeo.settings import ledger_store
-from dzgeo.vocabulary import GROUPS
 from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
 from dzgeo.web.mount import map_mount, mount_script, table_script, view_script
 from dzgeo.web.page import app_css
 from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
+from dzgeo.web.summary import Segments, summary_line
 from dzgeo.web.table import table_data
 
 TITLE = "德州市新旧动能转换规划地图"
@@ -204,22 +204,11 @@ def cached_tables(_layers: Layers, path: str, flt: ProjectFilter) -> dict[str, p
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_summary(_layers: Layers, path: str, flt: ProjectFilter, version: int) -> str:
-    """The Markdown line under the title for ``flt`` (ledger ``version``): counts,
-    progress, per industry."""
-    projects = cached_projects(_layers, path, flt)
-    counts = tables.industry_counts(projects, _layers.vocab)
-    progress = tables.progress_totals(projects, _layers.vocab, year=flt.year)[""]
-    year = f"（{flt.year} 年）" if flt.year is not None else ""
-    if not tables.ledger_filled(_layers.projects):
-        progress_text, year = tables.NO_PROGRESS_LINE, ""
-    else:
-        progress_text = tables.progress_line(progress)
-    return (
-        f"**{markdown_literal(flt.describe())}** — 符合条件的重点项目 "
-        f"**{len(projects)}** 个（全部 {len(_layers.projects)} 个，台账第 {version} 版）"
-        f"：{progress_text}{year}  \n" + count_line(counts, _layers.vocab.industries)
-    )
+def cached_summary(_layers: Layers, path: str, flt: ProjectFilter, version: int) -> Segments:
+    """The line above the map for ``flt`` (ledger ``version``): counts, progress, per
+    industry (:mod:`dzgeo.web.summary`)."""
+    shown = cached_projects(_layers, path, flt)
+    return summary_line(shown, _layers.projects, _layers.vocab, flt, version)
 
 
 def county_names(layers: Layers) -> dict[str, str]:
@@ -422,16 +411,6 @@ def notice_dropped_query_strings() -> None:
         setattr(module, "sanitize_query_string", sanitize)  # noqa: B010 (a module of two)
 
 
-def count_line(counts: dict[str, int], groups: dict[str, str]) -> str:
-    """Per-industry counts as one Markdown line, grouped 新兴 / 传统 (zeros left out)."""
-    parts = []
-    for group in GROUPS:
-        items = [f"{name} {n}" for name, n in counts.items() if groups[name] == group and n]
-        if items:
-            parts.append(f"{group}：" + " · ".join(items))
-    return "　".join(parts) if parts else "各产业均无"
-
-
 def download_row(layers: Layers, state: ViewState, projects: gpd.GeoDataFrame) -> None:
     """Download buttons; every file is made only when its button is clicked."""
     flt = state.filter
@@ -535,8 +514,9 @@ def panels(shown: dict[str, pa.Table], notes: str, ledger: Callable[[], None]) -
         st.markdown(notes)
 
 
-def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
-    """Draw the map; True when the rest of the page may be drawn now.
+def map_and_view(layers: Layers, path: str, state: ViewState, key: str, line: Segments) -> bool:
+    """Draw the line above the map and the map; True when the rest of the page may be
+    drawn now.
 
     The map element is built from the session's first view state (with the current
     basemap), so it stays the same while the filter changes: Streamlit then sends only
@@ -556,7 +536,8 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
     if ready and session.get("dz_picks_held") != path:
         options = cached_option_masks(layers, path)
     update = live.view_update(view, ask=None if ready else session.dz_ask, picks=options)
-    view_component()(key=VIEW_KEY, data=live.packed_update(update))
+    # the view component shows the line (as text) and hands the update to the map
+    view_component()(key=VIEW_KEY, data={**live.packed_update(update), "line": line})
     if options is not None:  # on its way (a run stopped before it sends it again)
         session.dz_picks_held = path
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
@@ -570,15 +551,16 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str) -> bool:
 MAP_KEY = "dzmap"
 
 
-#: The view component's key (dzapp.css gives its element no room).
+#: The view component's key.
 VIEW_KEY = "dzview"
 
 
 @st.cache_resource
 def view_component() -> Callable[..., Any]:
-    """The component that hands each run's view update to the map (registered once per
-    server): a component, not ``st.html``, so the page loads no code of its own for it
-    before the map's (Streamlit's HTML element is a chunk of its own, fetched first)."""
+    """The component that shows the line above the map and hands each run's view update
+    to the map (registered once per server): a component, not ``st.html`` and
+    ``st.markdown``, so the page loads and parses nothing of its own for them before the
+    map (Streamlit's HTML element is a code chunk fetched first; its Markdown ~40 ms)."""
     return st.components.v2.component("dzgeo_view", js=view_script(), isolate_styles=False)
 
 
@@ -750,7 +732,9 @@ def page() -> None:
     # the map's component first on the wire (the head is drawn above it, into a container
     # made before it): the browser starts loading the component's code at the first delta
     head = st.container()
-    ready = map_and_view(layers, path, state, key)
+    ready = map_and_view(
+        layers, path, state, key, cached_summary(layers, path, state.filter, version)
+    )
     with head:
         st.title(TITLE)
         st.caption(SUBTITLE)
@@ -762,7 +746,6 @@ def page() -> None:
                 "天地图底图需要密钥：请在侧栏填写，或设置环境变量 DZGEO_TIANDITU_KEY。"
                 "当前不显示底图。"
             )
-        st.markdown(cached_summary(layers, path, state.filter, version))
     projects = cached_projects(layers, path, state.filter)
     if not ready:
         # the sidebar's widgets wait too (their values are in the session state already):

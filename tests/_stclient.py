@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 import websockets
+from _support import line_markup
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -47,7 +48,7 @@ class Session:
     component_id: str = ""
     ask: str = ""
     view_token: str = ""  # the map's view (dzgeo.web.live's update) of the last run
-    texts: list[str] = field(default_factory=list)  # markdown bodies of the last run
+    texts: list[str] = field(default_factory=list)  # markdown bodies and the line above the map
     cached: set[str] = field(default_factory=set)
     runs: list[Run] = field(default_factory=list)
     cookies: str = ""
@@ -124,6 +125,8 @@ class Session:
                 update = json.loads(component.json)
                 self.ask = update.get("ask", "")
                 self.view_token = update.get("token", self.view_token)
+                # the line above the map, bold as **…** (as the Markdown it replaced)
+                self.texts.append(line_markup(update.get("line", [])))
         elif kind == "markdown":
             self.texts.append(element.markdown.body)
 

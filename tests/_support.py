@@ -39,6 +39,27 @@ BARE_APP = 'import streamlit as st\nst.write("德州市新旧动能转换规划�
 BARE_TEXT = "德州市新旧动能转换规划地图"
 
 
+#: The app's view component (st.components.v2): its data carries the line above the map.
+VIEW_COMPONENT = "dzgeo_view"
+
+
+def line_markup(segments) -> str:
+    """The line above the map (the view component's ``line``: dzgeo.web.summary) as one
+    string, its bold segments between ``**`` (to read in assertions, not to render)."""
+    return "".join(f"**{text}**" if bold else str(text) for text, bold in segments)
+
+
+def view_line(at) -> list:
+    """The segments of the line above the map in an AppTest run (the view component's
+    data: AppTest keeps components as unknown elements with their proto)."""
+    import json
+
+    view = next(
+        e for e in at.get("bidi_component") if e.proto.component_name.endswith(VIEW_COMPONENT)
+    )
+    return json.loads(view.proto.json)["line"]
+
+
 def load() -> str:
     """The 1/5/15-minute load average, to print next to every figure."""
     one, five, fifteen = os.getloadavg()

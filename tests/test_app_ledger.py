@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import shapely
+from _support import line_markup, view_line
 from streamlit.testing.v1 import AppTest
 
 from dzgeo.ledger.current import plan_projects
@@ -58,7 +59,7 @@ def run(query: dict[str, str] | None = None) -> AppTest:
 
 
 def summary(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "符合条件的重点项目" in m.value)
+    return line_markup(view_line(at))
 
 
 def test_the_current_version_drives_counts_and_filters(store):
