@@ -19,7 +19,7 @@ import _browser
 import openpyxl
 import pytest
 import shapely
-from _browser import choose, launch, map_frame
+from _browser import choose, launch, map_frame, wait_for_table
 from _support import REPO, served
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -146,6 +146,16 @@ def fill_template(template: bytes, layers: Layers, moved: str, site: tuple[float
     return out.getvalue()
 
 
+#: The project table's cells of the named columns, row by row (the rows drawn).
+TABLE_CELLS_JS = """(names) => {
+  const heads = Array.from(document.querySelectorAll('.dz-table thead th'))
+    .map((th) => th.textContent);
+  const at = names.map((n) => heads.indexOf(n));
+  return Array.from(document.querySelectorAll('.dz-table tbody tr[data-row]')).map(
+    (tr) => at.map((k) => tr.children[k].textContent));
+}"""
+
+
 def test_upload_preview_confirm_and_the_map_follows(app_url, page, layers, tmp_path):
     projects = layers.projects
     moved_row = projects[(projects["located"] == "place") & (projects["place"] == "乐陵市")].iloc[0]
@@ -196,6 +206,10 @@ def test_upload_preview_confirm_and_the_map_follows(app_url, page, layers, tmp_p
     narrowed = wait_for_map(page, not_token=after["token"])
     assert narrowed["n"] == len(UNDER_WAY_STARTS)
     assert "status=%E5%9C%A8%E5%BB%BA" in page.url  # 在建, in the URL like the others
+    # the project table shows the same projects, with the ledger's fields
+    wait_for_table(page, len(UNDER_WAY_STARTS))
+    cells = page.evaluate(TABLE_CELLS_JS, ["状态", "总投资（亿元）"])
+    assert sorted(cells) == sorted(["在建", str(10 + k)] for k in range(len(UNDER_WAY_STARTS)))
     page.keyboard.press("Escape")
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="清除筛选").click()
     cleared = wait_for_map(page, not_token=narrowed["token"])
