@@ -15,6 +15,8 @@ const SPARE_ROWS = 15; // rows drawn beyond the visible ones on either side
 const MAX_BOX_PX = 456; // the box's height for many rows (15 rows and the head)
 
 async function unpack(packed) {
+  const dz = window.dzmap || {};
+  if (!window.DecompressionStream && dz.unpack) return dz.unpack({ packed }); // fflate
   const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
   return JSON.parse(await new Response(stream).text());
