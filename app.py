@@ -48,7 +48,7 @@ from dzgeo.settings import ledger_store
 from dzgeo.web import live, picks
 from dzgeo.web import views as webmap
 from dzgeo.web.legend import map_notes
-from dzgeo.web.mount import map_mount, mount_script, table_script, view_script
+from dzgeo.web.mount import component_module, map_mount
 from dzgeo.web.page import app_css
 from dzgeo.web.picks import CLEAR_LABEL, PICK_FIELDS, PickList, pick_lists
 from dzgeo.web.summary import Segments, summary_line
@@ -171,11 +171,11 @@ def cached_subfield_counts(_layers: Layers, path: str) -> dict[str, int]:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def cached_fixed_tables(_layers: Layers, path: str) -> dict[str, pd.DataFrame]:
-    """The tables no filter changes: every project's row (a filter picks rows from it)
-    and 表1."""
+    """The tables no filter changes: every project's row (the browser's table shows a
+    filter's rows of it) and 表1."""
     every = tables.project_table(_layers.projects, county_names(_layers))
     return {
-        "projects": tables.compact(every),
+        "projects": every,
         "indicators": tables.indicator_panel(_layers.indicators),
     }
 
@@ -537,11 +537,11 @@ def map_and_view(layers: Layers, path: str, state: ViewState, key: str, line: Se
         options = cached_option_masks(layers, path)
     update = live.view_update(view, ask=None if ready else session.dz_ask, picks=options)
     # the view component shows the line (as text) and hands the update to the map
-    view_component()(key=VIEW_KEY, data={**live.packed_update(update), "line": line})
+    component("view")(key=VIEW_KEY, data={**live.packed_update(update), "line": line})
     if options is not None:  # on its way (a run stopped before it sends it again)
         session.dz_picks_held = path
     first = dataclasses.replace(session.dz_initial, basemap=state.basemap)
-    map_component()(
+    component("map")(
         key=MAP_KEY, data=cached_map_data(layers, path, first, key), on_ready_change=map_reported
     )
     return ready
@@ -556,21 +556,17 @@ VIEW_KEY = "dzview"
 
 
 @st.cache_resource
-def view_component() -> Callable[..., Any]:
-    """The component that shows the line above the map and hands each run's view update
-    to the map (registered once per server): a component, not ``st.html`` and
-    ``st.markdown``, so the page loads and parses nothing of its own for them before the
-    map (Streamlit's HTML element is a code chunk fetched first; its Markdown ~40 ms)."""
-    return st.components.v2.component("dzgeo_view", js=view_script(), isolate_styles=False)
-
-
-@st.cache_resource
-def map_component() -> Callable[..., Any]:
-    """The map's component, registered once per server: the map in the page itself
-    (:mod:`dzgeo.web.mount`), no iframe, with the page's own styles (a compact head,
-    the map as tall as the screen allows: they come with it, not as an element before)."""
+def component(name: str) -> Callable[..., Any]:
+    """The app's component ``name`` — "map", "view" or "table"
+    (:data:`dzgeo.web.mount.COMPONENT_MODULES`) — registered once per server, in the
+    page itself (no iframe). Components, not ``st.html`` and ``st.markdown``: the page
+    loads and parses nothing of its own for them before the map (Streamlit's HTML
+    element is a code chunk fetched first; its Markdown took ~40 ms). The map's carries
+    the page's own styles (a compact head, the map as tall as the screen allows), so they
+    come with it, not as an element before."""
+    css = app_css() if name == "map" else None
     return st.components.v2.component(
-        "dzgeo_map", js=mount_script(), css=app_css(), isolate_styles=False
+        f"dzgeo_{name}", js=component_module(name), css=css, isolate_styles=False
     )
 
 
@@ -587,13 +583,6 @@ def cached_map_data(_layers: Layers, path: str, state: ViewState, key: str) -> d
 
 #: The table component's key.
 TABLE_KEY = "dztable"
-
-
-@st.cache_resource
-def table_component() -> Callable[..., Any]:
-    """The 重点项目 table's component (registered once per server): drawn in the browser
-    from every project's row, sent once (:mod:`dzgeo.web.table`)."""
-    return st.components.v2.component("dzgeo_table", js=table_script(), isolate_styles=False)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -763,7 +752,7 @@ def page() -> None:
     if not len(projects):
         st.info(tables.EMPTY_MESSAGE)
     # every row reached the browser once: it shows those of the map's mask by itself
-    table_component()(key=TABLE_KEY, data=cached_table_data(layers, path))
+    component("table")(key=TABLE_KEY, data=cached_table_data(layers, path))
     st.caption(
         "下载符合条件的项目（表格、GeoJSON）、离线网页地图或简报图。"
         "未指明具体地点的全市层面项目不带坐标（GeoJSON 几何为空），见“位置说明”列："

@@ -160,38 +160,11 @@ def progress_line(totals: dict[str, float]) -> str:
     )
 
 
-def compact(frame: pd.DataFrame, max_share: float = 0.5) -> pd.DataFrame:
-    """``frame`` with its repetitive text columns as categoricals (only the values used):
-    the same table on screen, about half the bytes to send it (Arrow dictionaries)."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_string_dtype(values) and values.nunique() <= max_share * len(values):
-            out[column] = values.astype("category")
-    return out
-
-
 def display_table(frame: pd.DataFrame) -> pa.Table:
     """``frame`` as an Arrow table for ``st.dataframe``, without pandas' schema metadata
     (~2 kB of JSON per table, which Streamlit would send again with every filter
     change); the same columns, types and values on screen."""
     return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-
-
-def table_rows(table: pd.DataFrame, everything: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` — one per row of ``everything``, in its order (e.g. the
-    :func:`project_table` of all projects, made once) — for the rows of ``shown`` (a
-    subset of ``everything`` with the same index), in ``shown``'s order: what the table of
-    ``shown`` alone would hold, without making it again for every filter. Categorical
-    columns keep only the values used (:func:`compact`)."""
-    positions = everything.index.get_indexer(shown.index)
-    if (positions < 0).any():
-        raise ValueError("table_rows: shown has rows that are not in everything")
-    out = table.iloc[positions].reset_index(drop=True)
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].cat.remove_unused_categories()
-    return out
 
 
 def industry_counts(projects: pd.DataFrame, vocab: Vocabulary) -> dict[str, int]:

@@ -30,20 +30,6 @@ def test_project_table_has_chinese_headers_and_one_row_per_project(some):
     assert not table["地点"].str.contains("|", regex=False).any()
 
 
-def test_rows_of_the_whole_table_are_the_filtered_table(layers, some, none):
-    """The app makes the project table once and picks a filter's rows from it."""
-    names = dict(zip(layers.counties["adcode"], layers.counties["name"], strict=True))
-    whole = tables.compact(tables.project_table(layers.projects, names))
-    for shown in (some, none, layers.projects.iloc[::-1]):
-        picked = tables.table_rows(whole, layers.projects, shown)
-        made = tables.project_table(shown, names)
-        assert picked.astype(str).equals(made.astype(str))
-        for column in picked.select_dtypes("category"):
-            assert set(picked[column].cat.categories) == set(picked[column])
-    with pytest.raises(ValueError, match="not in everything"):
-        tables.table_rows(whole, some, layers.projects)
-
-
 def test_counts_cover_all_twelve_industries(layers, some):
     counts = tables.industry_counts(some, layers.vocab)
     assert list(counts) == list(layers.vocab.industries)
@@ -138,8 +124,7 @@ def test_display_table_is_the_frame_without_pandas_metadata(layers, some):
     from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes as pandas_bytes
 
     names = dict(zip(layers.counties["adcode"], layers.counties["name"], strict=True))
-    every = tables.compact(tables.project_table(layers.projects, names))
-    rows = tables.table_rows(every, layers.projects, some)
+    rows = tables.project_table(some, names)
     shown = tables.display_table(rows)
     assert shown.schema.metadata is None
     assert shown.column_names == list(rows.columns) and shown.num_rows == len(rows)

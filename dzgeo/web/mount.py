@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from dzgeo.settings import STATIC_DIR
 from dzgeo.web.page import MapParts, assemble, normalise_ids, root_figure
 
-__all__ = ["MOUNT_CLASS", "MapMount", "map_mount", "mount_script", "table_script", "view_script"]
+__all__ = ["COMPONENT_MODULES", "MOUNT_CLASS", "MapMount", "component_module", "map_mount"]
 
 #: Class of the element the mount script puts the map into (sized by dzapp.css).
 MOUNT_CLASS = "dz-map-box"
@@ -33,20 +33,16 @@ _INLINE = re.compile(r"<script>(.*?)</script>", re.S)
 _ELEMENT = re.compile(r'<div class="folium-map" id="[^"]+" ?></div>')
 
 
-def mount_script() -> str:
-    """The map component's module (``static/dzgeo/dzmount.js``)."""
-    return (STATIC_DIR / "dzgeo" / "dzmount.js").read_text(encoding="utf-8")
+#: The app's components (st.components.v2) and their modules in static/dzgeo/: the map's
+#: mount (this module's :class:`MapMount` is its data), the line above the map with the
+#: view update handed to the map (:func:`dzgeo.web.live.packed_update`), and the project
+#: table (:func:`dzgeo.web.table.table_data`).
+COMPONENT_MODULES = {"map": "dzmount.js", "view": "dzview.js", "table": "dztable.js"}
 
 
-def table_script() -> str:
-    """The project table component's module (``static/dzgeo/dztable.js``)."""
-    return (STATIC_DIR / "dzgeo" / "dztable.js").read_text(encoding="utf-8")
-
-
-def view_script() -> str:
-    """The view component's module (``static/dzgeo/dzview.js``): hands each run's
-    :func:`dzgeo.web.live.packed_update` to the map."""
-    return (STATIC_DIR / "dzgeo" / "dzview.js").read_text(encoding="utf-8")
+def component_module(name: str) -> str:
+    """The JavaScript module of the app's component ``name`` (:data:`COMPONENT_MODULES`)."""
+    return (STATIC_DIR / "dzgeo" / COMPONENT_MODULES[name]).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

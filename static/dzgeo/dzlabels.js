@@ -210,7 +210,13 @@
     });
     // a font that finishes loading changes the labels' sizes (asking for fonts.ready
     // instead would recompute the page's style while the map is being made: ~12 ms)
-    if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", again);
+    var fonts = document.fonts;
+    if (fonts && fonts.addEventListener) {
+      fonts.addEventListener("loadingdone", again);
+      map.on("unload", function () {
+        fonts.removeEventListener("loadingdone", again); // the app replaced this map
+      });
+    }
     // a control that comes, goes or changes size (the legend folded, the layer control
     // rebuilt by a rerun, a notice) fires no map event
     if (window.MutationObserver) {

@@ -4,8 +4,9 @@
  * Stylesheets and scripts are loaded once per page (Leaflet and dzmap.js stay); the map
  * element goes into a box the app sizes (dzapp.css), the map script runs, and dzmap.js
  * gets dz.report, its way to tell the app the map has drawn (the component's "ready"
- * state; a map that cannot be mounted reports too, so the rest of the page comes). Called again on every run: the same map (data.key) is left as it is — later
- * views reach it through dzmap.view — another one replaces it.
+ * state; a map that cannot be mounted reports too, so the rest of the page comes).
+ * Called again on every run: the same map (data.key) is left as it is — later views
+ * reach it through dzmap.view — another one replaces it.
  */
 
 function loaded(tag, attr, url) {

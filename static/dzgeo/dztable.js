@@ -85,8 +85,7 @@ class Table {
     this.body.addEventListener("keydown", (e) => {
       if (e.key === "Enter") this.picked(e.target.closest("tr[data-row]"));
     });
-    this.onMask = () => this.refresh();
-    window.addEventListener("dz:mask", this.onMask);
+    window.addEventListener("dz:mask", () => this.refresh());
   }
 
   load(table, key) {
@@ -187,11 +186,6 @@ class Table {
   picked(tr) {
     if (!tr) return;
     focusProject(this.table.vals[this.idCol][this.table.cols[this.idCol][Number(tr.dataset.row)]]);
-  }
-
-  remove() {
-    window.removeEventListener("dz:mask", this.onMask);
-    this.box.remove();
   }
 }
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import _browser
 import openpyxl
 import pytest
 import shapely
-from _browser import choose, launch, map_frame, wait_for_table
+from _browser import choose, launch, map_frame, offline_context, wait_for_table
 from _support import REPO, served
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from dzgeo.data.published import Layers, read_layers
 from dzgeo.ledger.conditions import last_year
@@ -89,18 +88,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True
-    )
-
-    def route(route: Route) -> None:
-        host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", route)
+    context = offline_context(browser, 1600, 1000)  # downloads accepted: the default
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

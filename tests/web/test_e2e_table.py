@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from _browser import choose, launch, offline_context, wait_for_map, wait_for_table
+from _browser import choose, offline_context, wait_for_map, wait_for_table
 from _support import REPO, served, synthetic_layers_dir
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+
+if TYPE_CHECKING:  # mypy names tests/web/ modules web.*; pytest puts tests/web on sys.path
+    from web import test_e2e_browser as e2e
+else:
+    import test_e2e_browser as e2e
+
+# the fixtures of test_e2e_browser.py, shared by name
+browser, playwright = e2e.browser, e2e.playwright
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +35,6 @@ def big_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     layers_dir = synthetic_layers_dir(N, tmp_path_factory.mktemp("big"))
     with served(REPO / "app.py", layers_dir=layers_dir) as (url, _proc):
         yield url, layers_dir
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
